@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Langfuse.Infrastructure.Auth;
+
+/// <summary>
+/// Basic (public key : secret key) and Bearer (public key, scores only) authentication for /api/public.
+/// Verified keys are cached in memory for a minute, so a request in steady state costs no Postgres round trip.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IApiKeyStore keys, SecretHasher hasher, IMemoryCache cache)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "LangfuseApiKey";
+    public const string AccessClaim = "langfuse_access";
+    public const string ScoresPolicy = "ScoresOrProject";
+    static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
+    const string FailureItem = "langfuse.auth.failure";
+    const string StoreDownItem = "langfuse.auth.store-down";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header)) return Failure("No authorization header");
+        try
+        {
+            if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return await BasicAsync(header[6..].Trim());
+            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return await BearerAsync(header[7..].Trim());
+            return Failure("Invalid authorization header");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogError(e, "API key lookup failed");
+            Context.Items[StoreDownItem] = true;
+            return AuthenticateResult.Fail("Service Unavailable");
+        }
+    }
+
+    async Task<AuthenticateResult> BasicAsync(string encoded)
+    {
+        string decoded;
+        try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded)); }
+        catch (FormatException) { return Failure("Invalid authorization header"); }
+        var colon = decoded.IndexOf(':');
+        if (colon <= 0 || colon == decoded.Length - 1) return Failure("Invalid authorization header");
+        var publicKey = decoded[..colon];
+        var secretHash = hasher.Hash(decoded[(colon + 1)..]);
+
+        var key = await Cached("secret:" + secretHash, ct => keys.FindBySecretHashAsync(secretHash, ct));
+        if (key is null || !FixedTimeEquals(publicKey, key.PublicKey)) return Failure("Invalid credentials");
+        return Success(key, AccessLevel.Project);
+    }
+
+    async Task<AuthenticateResult> BearerAsync(string publicKey)
+    {
+        if (publicKey.Length == 0) return Failure("Invalid authorization header");
+        var key = await Cached("public:" + publicKey, ct => keys.FindByPublicKeyAsync(publicKey, ct));
+        if (key is null || !FixedTimeEquals(publicKey, key.PublicKey)) return Failure("Invalid public key");
+        return Success(key, AccessLevel.Scores);
+    }
+
+    async Task<StoredApiKey?> Cached(string cacheKey, Func<CancellationToken, Task<StoredApiKey?>> load)
+    {
+        if (cache.TryGetValue(cacheKey, out StoredApiKey? hit)) return hit;
+        var key = await load(Context.RequestAborted);
+        // Unknown keys are not cached: a key created a moment ago must work at once.
+        if (key is not null) cache.Set(cacheKey, key, CacheFor);
+        return key;
+    }
+
+    static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    AuthenticateResult Success(StoredApiKey key, AccessLevel access)
+    {
+        var scope = new ProjectScope(key.ProjectId, key.OrganizationId, key.Id, key.PublicKey, access);
+        Context.Features.Set(scope);
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, key.Id),
+            new Claim("project_id", key.ProjectId),
+            new Claim(AccessClaim, access == AccessLevel.Project ? "project" : "scores"),
+        ], Scheme);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+    }
+
+    AuthenticateResult Failure(string reason)
+    {
+        Context.Items[FailureItem] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.Items.ContainsKey(StoreDownItem))
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Response.WriteAsJsonAsync(new { message = "Service Unavailable" });
+        }
+        var reason = Context.Items[FailureItem] as string ?? "Unauthorized";
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Basic realm=\"Langfuse\"";
+        return Response.WriteAsJsonAsync(new { message = $"{reason}. Confirm that you've configured the correct host." });
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Response.WriteAsJsonAsync(new { message = "Access denied - insufficient permissions for this endpoint" });
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ClickHouse.Driver;
+using ClickHouse.Driver.ADO;
+using Langfuse.Infrastructure.Configuration;
+
+namespace Langfuse.Infrastructure.ClickHouse;
+
+public sealed class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// All ClickHouse traffic goes through here. It uses only the driver calls that work on both ClickHouse 18.16
+/// and current releases (raw results in JSONEachRow, raw-stream inserts, non-queries, ping) and inlines values
+/// through <see cref="SqlLiteral"/> instead of server-side parameters, which 18.16 lacks.
+/// </summary>
+public sealed class ClickHouseGateway : IDisposable
+{
+    public static readonly ActivitySource Activity = new("Langfuse.ClickHouse");
+    static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    readonly ClickHouseClient _client;
+    public string Database { get; }
+
+    public ClickHouseGateway(LangfuseSettings settings) : this(settings, settings.ClickHouseDatabase) { }
+
+    public ClickHouseGateway(LangfuseSettings settings, string database)
+    {
+        Database = database;
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 64,
+            AutomaticDecompression = DecompressionMethods.GZip,
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        };
+        var url = settings.ClickHouseUrl;
+        _client = new ClickHouseClient(new ClickHouseClientSettings
+        {
+            Host = url.Host,
+            Port = (ushort)url.Port,
+            Protocol = url.Scheme,
+            Database = database,
+            Username = settings.ClickHouseUser,
+            Password = settings.ClickHousePassword,
+            // 18.16 does not know the JSON-type settings the driver sends by default.
+            JsonReadMode = JsonReadMode.None,
+            JsonWriteMode = JsonWriteMode.None,
+            UseCompression = false,
+            Timeout = TimeSpan.FromSeconds(60),
+            HttpClient = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) },
+        });
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct = default)
+    {
+        try { return await _client.PingAsync(null, ct); }
+        catch (Exception) when (!ct.IsCancellationRequested) { return false; }
+    }
+
+    public async Task ExecuteAsync(Sql statement, CancellationToken ct = default)
+    {
+        using var activity = Start("execute", statement.Text);
+        try { await _client.ExecuteNonQueryAsync(statement.Text, null, null, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { throw Fail(activity, statement.Text, e); }
+    }
+
+    /// <summary>Rows of a query, each JSONEachRow line bound to <typeparamref name="T"/> (snake_case column names).</summary>
+    public async Task<List<T>> QueryAsync<T>(Sql query, CancellationToken ct = default)
+    {
+        var rows = new List<T>();
+        await foreach (var line in QueryLinesAsync(query, ct))
+            rows.Add(JsonSerializer.Deserialize<T>(line, RowJson)!);
+        return rows;
+    }
+
+    /// <summary>Raw JSONEachRow lines, for callers that map rows themselves.</summary>
+    public async IAsyncEnumerable<string> QueryLinesAsync(Sql query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var text = query.Text + " FORMAT JSONEachRow";
+        using var activity = Start("query", text);
+        ClickHouseRawResult result;
+        try { result = await _client.ExecuteRawResultAsync(text, null, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { throw Fail(activity, text, e); }
+        using (result)
+        {
+            using var reader = new StreamReader(await result.ReadDecompressedStreamAsync(), Encoding.UTF8);
+            while (await reader.ReadLineAsync(ct) is { } line)
+                if (line.Length > 0) yield return line;
+        }
+    }
+
+    /// <summary>Inserts rows already serialised as JSONEachRow (one JSON object per line).</summary>
+    public async Task InsertJsonEachRowAsync(string table, Stream rows, CancellationToken ct = default)
+    {
+        using var activity = Start("insert", table);
+        try
+        {
+            using var response = await _client.InsertRawStreamAsync(SqlLiteral.Identifier(table), rows, "JSONEachRow", null, false, null, ct);
+            if (!response.IsSuccessStatusCode)
+                throw new ClickHouseException($"ClickHouse insert into {table} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ClickHouseException) { throw Fail(activity, table, e); }
+    }
+
+    static Activity? Start(string operation, string statement)
+    {
+        var activity = Activity.StartActivity("clickhouse " + operation, ActivityKind.Client);
+        activity?.SetTag("db.system", "clickhouse");
+        activity?.SetTag("db.statement", statement.Length > 2000 ? statement[..2000] : statement);
+        return activity;
+    }
+
+    static ClickHouseException Fail(Activity? activity, string statement, Exception e)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+        var head = statement.Length > 200 ? statement[..200] + "…" : statement;
+        return new ClickHouseException($"ClickHouse call failed ({e.Message.Trim()}) for: {head}", e);
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,187 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Langfuse.Infrastructure.Configuration;
+
+/// <summary>Thrown at start-up when a setting is missing or malformed; the message is one line for the operator.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);
+
+public enum ServiceRole { All, Api, Worker }
+
+/// <summary>
+/// Every setting the service reads, under Langfuse's own environment variable names so that
+/// self-hosters can move over. Parsed once at start-up; a bad value stops start-up naming the variable.
+/// </summary>
+public sealed record LangfuseSettings
+{
+    public required string PostgresConnectionString { get; init; }
+    public required Uri ClickHouseUrl { get; init; }
+    public required string ClickHouseUser { get; init; }
+    public required string ClickHousePassword { get; init; }
+    public required string ClickHouseDatabase { get; init; }
+    public required string RedisConfiguration { get; init; }
+    public required string Salt { get; init; }
+    public string? EncryptionKey { get; init; }
+    public int Port { get; init; } = 3000;
+    public string Hostname { get; init; } = "0.0.0.0";
+    public string LogLevel { get; init; } = "info";
+    public string? OtlpEndpoint { get; init; }
+    public ServiceRole Role { get; init; } = ServiceRole.All;
+    public InitSettings? Init { get; init; }
+
+    public bool RunsApi => Role is ServiceRole.All or ServiceRole.Api;
+    public bool RunsWorkers => Role is ServiceRole.All or ServiceRole.Worker;
+
+    public static LangfuseSettings From(IConfiguration config)
+    {
+        string Required(string name) =>
+            Get(config, name) ?? throw new ConfigurationException($"{name} is required but not set.");
+
+        var settings = new LangfuseSettings
+        {
+            PostgresConnectionString = ParsePostgresUrl(Required("DATABASE_URL")),
+            ClickHouseUrl = ParseHttpUrl("CLICKHOUSE_URL", Required("CLICKHOUSE_URL")),
+            ClickHouseUser = Get(config, "CLICKHOUSE_USER") ?? "default",
+            ClickHousePassword = Get(config, "CLICKHOUSE_PASSWORD") ?? "",
+            ClickHouseDatabase = ParseIdentifier("CLICKHOUSE_DB", Get(config, "CLICKHOUSE_DB") ?? "default"),
+            RedisConfiguration = ParseRedis(config),
+            Salt = Required("SALT"),
+            EncryptionKey = ParseEncryptionKey(Get(config, "ENCRYPTION_KEY")),
+            Port = ParsePort("PORT", Get(config, "PORT") ?? "3000"),
+            Hostname = Get(config, "HOSTNAME") ?? "0.0.0.0",
+            LogLevel = ParseLogLevel(Get(config, "LANGFUSE_LOG_LEVEL") ?? "info"),
+            OtlpEndpoint = Get(config, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+            Role = ParseRole(Get(config, "LANGFUSE_SERVICE_ROLE") ?? "all"),
+            Init = InitSettings.From(config),
+        };
+        return settings;
+    }
+
+    internal static string? Get(IConfiguration config, string name)
+    {
+        var value = config[name];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    /// <summary>Accepts postgresql://user:password@host:port/db?schema=x (Langfuse's form) or an Npgsql string.</summary>
+    public static string ParsePostgresUrl(string value)
+    {
+        const string expected = "DATABASE_URL must look like postgresql://user:password@host:5432/database";
+        if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) &&
+            !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            try { return new NpgsqlConnectionStringBuilder(value) { }.ConnectionString; }
+            catch (Exception) { throw new ConfigurationException($"{expected} (got something else)."); }
+        }
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            throw new ConfigurationException($"{expected} (the URL does not parse).");
+        var database = uri.AbsolutePath.Trim('/');
+        if (database.Length == 0) throw new ConfigurationException($"{expected} (the database name is missing).");
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(database),
+            Username = userInfo.Length > 0 && userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : null,
+            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+            MaxPoolSize = 50,
+        };
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv[0] is "schema" && kv.Length == 2) builder.SearchPath = Uri.UnescapeDataString(kv[1]);
+            if (kv[0] is "sslmode" && kv.Length == 2 && Enum.TryParse<SslMode>(kv[1], true, out var ssl)) builder.SslMode = ssl;
+        }
+        return builder.ConnectionString;
+    }
+
+    static Uri ParseHttpUrl(string name, string value)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https"))
+            return uri;
+        throw new ConfigurationException($"{name} must be an http(s) URL such as http://localhost:8123 (got \"{value}\").");
+    }
+
+    static string ParseIdentifier(string name, string value) =>
+        Regex.IsMatch(value, "^[A-Za-z_][A-Za-z0-9_]*$")
+            ? value
+            : throw new ConfigurationException($"{name} must be a plain identifier of letters, digits and underscores (got \"{value}\").");
+
+    static int ParsePort(string name, string value) =>
+        int.TryParse(value, out var port) && port is > 0 and < 65536
+            ? port
+            : throw new ConfigurationException($"{name} must be a TCP port between 1 and 65535 (got \"{value}\").");
+
+    static string ParseLogLevel(string value) =>
+        value.ToLowerInvariant() is "trace" or "debug" or "info" or "warn" or "error" or "fatal"
+            ? value.ToLowerInvariant()
+            : throw new ConfigurationException($"LANGFUSE_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal (got \"{value}\").");
+
+    static ServiceRole ParseRole(string value) => value.ToLowerInvariant() switch
+    {
+        "all" => ServiceRole.All,
+        "api" or "web" => ServiceRole.Api,
+        "worker" => ServiceRole.Worker,
+        _ => throw new ConfigurationException($"LANGFUSE_SERVICE_ROLE must be all, api or worker (got \"{value}\")."),
+    };
+
+    static string? ParseEncryptionKey(string? value) =>
+        value is null || Regex.IsMatch(value, "^[0-9a-fA-F]{64}$")
+            ? value
+            : throw new ConfigurationException("ENCRYPTION_KEY must be 64 hex characters (256 bits), e.g. from `openssl rand -hex 32`.");
+
+    /// <summary>REDIS_CONNECTION_STRING (redis://[:password@]host:port[/db]) wins over REDIS_HOST/REDIS_PORT/REDIS_AUTH.</summary>
+    static string ParseRedis(IConfiguration config)
+    {
+        var url = Get(config, "REDIS_CONNECTION_STRING");
+        if (url is not null)
+        {
+            if (!url.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
+                throw new ConfigurationException($"REDIS_CONNECTION_STRING must look like redis://[:password@]host:6379 (got \"{url}\").");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+                throw new ConfigurationException("REDIS_CONNECTION_STRING must look like redis://[:password@]host:6379 (the URL does not parse).");
+            var parts = new List<string> { $"{uri.Host}:{(uri.Port > 0 ? uri.Port : 6379)}" };
+            var userInfo = uri.UserInfo.Split(':', 2);
+            if (userInfo.Length == 2 && userInfo[0].Length > 0) parts.Add("user=" + Uri.UnescapeDataString(userInfo[0]));
+            var password = userInfo.Length == 2 ? userInfo[1] : userInfo[0];
+            if (password.Length > 0) parts.Add("password=" + Uri.UnescapeDataString(password));
+            if (uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase)) parts.Add("ssl=true");
+            var db = uri.AbsolutePath.Trim('/');
+            if (db.Length > 0)
+            {
+                if (!int.TryParse(db, out _)) throw new ConfigurationException($"REDIS_CONNECTION_STRING database must be a number (got \"{db}\").");
+                parts.Add("defaultDatabase=" + db);
+            }
+            return string.Join(',', parts);
+        }
+        var host = Get(config, "REDIS_HOST") ?? throw new ConfigurationException("REDIS_CONNECTION_STRING (or REDIS_HOST) is required but not set.");
+        var port = ParsePort("REDIS_PORT", Get(config, "REDIS_PORT") ?? "6379");
+        var auth = Get(config, "REDIS_AUTH");
+        return auth is null ? $"{host}:{port}" : $"{host}:{port},password={auth}";
+    }
+}
+
+/// <summary>LANGFUSE_INIT_*: an organization, project and API key created idempotently at start-up.</summary>
+public sealed record InitSettings(
+    string OrgId, string OrgName, string ProjectId, string ProjectName, string? PublicKey, string? SecretKey)
+{
+    public static InitSettings? From(IConfiguration config)
+    {
+        var orgId = LangfuseSettings.Get(config, "LANGFUSE_INIT_ORG_ID");
+        var projectId = LangfuseSettings.Get(config, "LANGFUSE_INIT_PROJECT_ID");
+        if (orgId is null && projectId is null) return null;
+        if (orgId is null) throw new ConfigurationException("LANGFUSE_INIT_ORG_ID is required when LANGFUSE_INIT_PROJECT_ID is set.");
+        if (projectId is null) throw new ConfigurationException("LANGFUSE_INIT_PROJECT_ID is required when LANGFUSE_INIT_ORG_ID is set.");
+        var pk = LangfuseSettings.Get(config, "LANGFUSE_INIT_PROJECT_PUBLIC_KEY");
+        var sk = LangfuseSettings.Get(config, "LANGFUSE_INIT_PROJECT_SECRET_KEY");
+        if ((pk is null) != (sk is null))
+            throw new ConfigurationException("LANGFUSE_INIT_PROJECT_PUBLIC_KEY and LANGFUSE_INIT_PROJECT_SECRET_KEY must be set together.");
+        if (pk is not null && !pk.StartsWith("pk-lf-", StringComparison.Ordinal))
+            throw new ConfigurationException("LANGFUSE_INIT_PROJECT_PUBLIC_KEY must start with pk-lf-.");
+        if (sk is not null && !sk.StartsWith("sk-lf-", StringComparison.Ordinal))
+            throw new ConfigurationException("LANGFUSE_INIT_PROJECT_SECRET_KEY must start with sk-lf-.");
+        return new InitSettings(orgId, LangfuseSettings.Get(config, "LANGFUSE_INIT_ORG_NAME") ?? orgId,
+            projectId, LangfuseSettings.Get(config, "LANGFUSE_INIT_PROJECT_NAME") ?? projectId, pk, sk);
+    }
+}

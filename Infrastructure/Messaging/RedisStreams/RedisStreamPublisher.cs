@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Langfuse.Infrastructure.Messaging.RedisStreams;
+
+/// <summary>
+/// Puts messages on their Redis stream. When <see cref="PublishAsync{T}"/> returns, Redis has the entry
+/// (and, with AOF on, will write it to disk within a second); the caller may then acknowledge its own client.
+/// </summary>
+public sealed class RedisStreamPublisher(IConnectionMultiplexer redis, RedisStreamsOptions options)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly ActivitySource Activity = new("Langfuse.RedisStreams");
+
+    public async Task<string> PublishAsync<T>(T message) where T : notnull
+    {
+        if (!options.Routes.TryGetValue(typeof(T), out var queue))
+            throw new InvalidOperationException($"No Redis stream is routed for {typeof(T).Name}.");
+        using var activity = Activity.StartActivity("publish " + queue, ActivityKind.Producer);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, Json);
+        var db = redis.GetDatabase();
+        var id = await db.StreamAddAsync(options.StreamKey(queue),
+        [
+            new NameValueEntry("type", RedisStreamsOptions.MessageTypeName(typeof(T))),
+            new NameValueEntry("body", body),
+            new NameValueEntry("traceparent", activity?.Id ?? System.Diagnostics.Activity.Current?.Id ?? ""),
+        ]);
+        // Wake idle consumers now instead of at their next poll; losing this notification only costs latency.
+        _ = db.PublishAsync(RedisChannel.Literal(options.NotifyChannel(queue)), "1", CommandFlags.FireAndForget);
+        return id.ToString();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using StackExchange.Redis;
+using Wolverine;
+
+namespace Langfuse.Infrastructure.Messaging.RedisStreams;
+
+/// <summary>Runs one <see cref="RedisStreamConsumer"/> per queue and hands each message to its Wolverine handler.</summary>
+public sealed class RedisStreamsHost(
+    IConnectionMultiplexer redis, RedisStreamsOptions options, IServiceScopeFactory scopes,
+    RedisStreamsMetrics metrics, ILogger<RedisStreamsHost> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = new List<Task> { metrics.SampleAsync(stoppingToken) };
+        if (options.Consume)
+        {
+            foreach (var queue in options.Queues.Values)
+            {
+                var consumer = new RedisStreamConsumer(redis, options, queue, options.ConsumerName, DispatchToWolverine, logger);
+                loops.Add(Task.Run(() => consumer.RunAsync(stoppingToken), stoppingToken));
+            }
+        }
+        return Task.WhenAll(loops);
+    }
+
+    async Task DispatchToWolverine(object message, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(message, ct);
+    }
+}
+
+/// <summary>Stream, pending and dead-letter lengths per queue, sampled periodically and exported as OpenTelemetry gauges.</summary>
+public sealed class RedisStreamsMetrics
+{
+    public const string MeterName = "Langfuse.Messaging";
+    readonly IConnectionMultiplexer _redis;
+    readonly RedisStreamsOptions _options;
+    readonly ConcurrentDictionary<string, QueueStats> _latest = new();
+
+    public sealed record QueueStats(long Length, long Pending, long DeadLetters);
+
+    public RedisStreamsMetrics(IConnectionMultiplexer redis, RedisStreamsOptions options, IMeterFactory meters)
+    {
+        _redis = redis;
+        _options = options;
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("langfuse.queue.length", () => Measure(s => s.Length), description: "Entries in the Redis stream not yet acknowledged");
+        meter.CreateObservableGauge("langfuse.queue.pending", () => Measure(s => s.Pending), description: "Entries delivered to a consumer and not yet acknowledged");
+        meter.CreateObservableGauge("langfuse.queue.dead_letters", () => Measure(s => s.DeadLetters), description: "Entries moved to the dead-letter stream");
+    }
+
+    IEnumerable<Measurement<long>> Measure(Func<QueueStats, long> pick) =>
+        _latest.Select(kv => new Measurement<long>(pick(kv.Value), new KeyValuePair<string, object?>("queue", kv.Key)));
+
+    public IReadOnlyDictionary<string, QueueStats> Latest => _latest;
+
+    public async Task<QueueStats> ReadAsync(string queue)
+    {
+        var db = _redis.GetDatabase();
+        var length = db.StreamLengthAsync(_options.StreamKey(queue));
+        var dead = db.StreamLengthAsync(_options.DeadLetterKey(queue));
+        long pending = 0;
+        try { pending = (await db.StreamPendingAsync(_options.StreamKey(queue), _options.ConsumerGroup)).PendingMessageCount; }
+        catch (RedisServerException) { } // no group yet
+        var stats = new QueueStats(await length, pending, await dead);
+        _latest[queue] = stats;
+        return stats;
+    }
+
+    internal async Task SampleAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var queue in _options.Queues.Keys)
+            {
+                try { await ReadAsync(queue); } catch (Exception) { /* Redis down: keep the last sample */ }
+            }
+            try { await Task.Delay(TimeSpan.FromSeconds(5), stop); } catch (OperationCanceledException) { }
+        }
+    }
+}
+
+public static class RedisStreamsRegistration
+{
+    public static IServiceCollection AddRedisStreams(this IServiceCollection services, bool consume, Action<RedisStreamsOptions> configure)
+    {
+        var options = new RedisStreamsOptions { Consume = consume };
+        configure(options);
+        services.AddSingleton(options);
+        services.AddSingleton<RedisStreamPublisher>();
+        services.AddSingleton<RedisStreamsMetrics>();
+        services.AddHostedService<RedisStreamsHost>();
+        return services;
+    }
+}

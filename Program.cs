@@ -1,0 +1,76 @@
+using FastEndpoints;
+using FastEndpoints.Swagger;
+using JasperFx;
+using Langfuse.Features.Health;
+using Langfuse.Features.Projects;
+using Langfuse.Infrastructure.Auth;
+using Langfuse.Infrastructure.Configuration;
+using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
+using Langfuse.Infrastructure.Persistence;
+using Langfuse.Infrastructure.Telemetry;
+using Serilog;
+using Wolverine;
+
+var builder = WebApplication.CreateBuilder(args);
+
+LangfuseSettings settings;
+try
+{
+    settings = LangfuseSettings.From(builder.Configuration);
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine($"Configuration error: {e.Message}");
+    return 2;
+}
+
+builder.Services.AddSingleton(settings);
+builder.WebHost.UseUrls($"http://{settings.Hostname}:{settings.Port}");
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);
+builder.AddLangfuseLogging(settings);
+builder.Services.AddLangfuseTelemetry(settings);
+
+builder.Services.AddLangfuseStores(settings);
+builder.Services.AddRedisStreams(settings.RunsWorkers, streams => { });
+builder.Services.AddLangfuseAuth();
+builder.Services.AddSingleton<StoreProbe>();
+builder.Services.AddProjectsFeature();
+
+builder.Host.UseWolverine(opts =>
+{
+    opts.Policies.AutoApplyTransactions();
+    opts.Policies.UseDurableLocalQueues();
+});
+
+builder.Services.AddFastEndpoints();
+builder.Services.SwaggerDocument(o =>
+{
+    o.DocumentSettings = s =>
+    {
+        s.Title = "Langfuse public API (.NET)";
+        s.Version = "v1";
+        s.AddAuth("BasicAuth", new() { Type = NSwag.OpenApiSecuritySchemeType.Basic, Scheme = "basic", Description = "public key : secret key" });
+    };
+    o.EnableJWTBearerAuth = false;
+});
+
+var app = builder.Build();
+
+app.UseLangfuseErrors();
+app.UseSerilogRequestLogging(o => o.GetLevel = (ctx, _, ex) =>
+    ex is not null || ctx.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+    : ctx.Request.Path.StartsWithSegments("/api/public/health") ? Serilog.Events.LogEventLevel.Verbose
+    : Serilog.Events.LogEventLevel.Debug);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseFastEndpoints(c =>
+{
+    c.Errors.ResponseBuilder = PublicApiErrors.ValidationBody;
+    c.Errors.StatusCode = StatusCodes.Status400BadRequest;
+});
+app.UseSwaggerGen(uiConfig: ui => ui.Path = "/api/public/docs");
+
+return await app.RunJasperFxCommands(args);
+
+public partial class Program;
