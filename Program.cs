@@ -12,6 +12,15 @@ using Langfuse.Infrastructure.Telemetry;
 using Serilog;
 using Wolverine;
 
+// `dotnet Langfuse.dll healthcheck`: the container's health probe (the runtime image has no curl).
+if (args is ["healthcheck", ..])
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+    var port = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } p ? p : "3000";
+    try { return (await http.GetAsync($"http://127.0.0.1:{port}/api/public/health")).IsSuccessStatusCode ? 0 : 1; }
+    catch (Exception) { return 1; }
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 LangfuseSettings settings;

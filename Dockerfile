@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build stage: restore and publish the service (tests, benchmarks and local data are not part of the image).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY Langfuse.csproj ./
+RUN dotnet restore Langfuse.csproj
+COPY Program.cs ./
+COPY Features/ Features/
+COPY Infrastructure/ Infrastructure/
+RUN dotnet publish Langfuse.csproj -c Release -o /app --no-restore
+
+# Runtime stage: ASP.NET runtime only, as a non-root user. One container runs the API and the workers.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV PORT=3000 \
+    HOSTNAME=0.0.0.0 \
+    LANGFUSE_SERVICE_ROLE=all \
+    DOTNET_gcServer=0
+EXPOSE 3000
+USER app
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["dotnet", "Langfuse.dll", "healthcheck"]
+ENTRYPOINT ["dotnet", "Langfuse.dll"]

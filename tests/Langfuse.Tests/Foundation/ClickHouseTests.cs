@@ -1,0 +1,111 @@
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Configuration;
+using Langfuse.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Langfuse.Tests.Foundation;
+
+[Collection(FoundationCollection.Name)]
+public sealed class ClickHouseTests(AppFixture app)
+{
+    sealed record Value(string V);
+    sealed record Count(ulong C);
+    sealed record Row(string Id);
+
+    public static TheoryData<string> HostileStrings => new()
+    {
+        "'; DROP TABLE schema_migrations; --",
+        "\\",
+        "\\'",
+        "\\\\'",
+        "' OR 1=1 --",
+        "line\nbreak\r\nand\ttab",
+        "nul\0byte",
+        "{name:String} $1 ? %s",
+        "`backtick` \"double\"",
+        "emoji 🦆 and ünïcödé 中文",
+        "\u0001\u001f\u007f control",
+        "trailing backslash \\",
+        new string('\'', 300),
+        "*/ /* -- #",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStrings))]
+    public async Task Hostile_strings_round_trip_unchanged(string hostile)
+    {
+        var gateway = app.Service<ClickHouseGateway>();
+        var rows = await gateway.QueryAsync<Value>(Sql.Of($"SELECT {hostile} AS v"));
+        rows.Single().V.ShouldBe(hostile);
+    }
+
+    [Fact]
+    public async Task A_hostile_filter_matches_nothing_and_breaks_nothing()
+    {
+        var gateway = app.Service<ClickHouseGateway>();
+        var table = "escape_probe_" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} (id String) ENGINE = MergeTree ORDER BY id"));
+        try
+        {
+            await gateway.ExecuteAsync(Sql.Of($"INSERT INTO {Sql.Trusted(table)} (id) VALUES ({"a"}), ({"it's"}), ({"back\\slash"})"));
+            (await gateway.QueryAsync<Row>(Sql.Of($"SELECT id FROM {Sql.Trusted(table)} WHERE id = {"' OR 1=1 --"}"))).ShouldBeEmpty();
+            (await gateway.QueryAsync<Row>(Sql.Of($"SELECT id FROM {Sql.Trusted(table)} WHERE id = {"it's"}"))).Single().Id.ShouldBe("it's");
+            (await gateway.QueryAsync<Row>(Sql.Of($"SELECT id FROM {Sql.Trusted(table)} WHERE id = {"back\\slash"}"))).Single().Id.ShouldBe("back\\slash");
+            (await gateway.QueryAsync<Count>(Sql.Trusted($"SELECT count() AS c FROM {table}"))).Single().C.ShouldBe(3UL);
+        }
+        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
+    }
+
+    [Fact]
+    public void Values_without_a_safe_literal_are_refused()
+    {
+        Should.Throw<ArgumentException>(() => SqlLiteral.Of(double.NaN));
+        Should.Throw<ArgumentException>(() => SqlLiteral.Of(new object()));
+        Should.Throw<ArgumentException>(() => SqlLiteral.Identifier("traces; DROP"));
+        SqlLiteral.Of(new[] { "a'b", "c" }).ShouldBe("['a\\'b','c']");
+        SqlLiteral.Of(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc)).ShouldBe("toDateTime('2024-01-02 03:04:05')");
+    }
+
+    [Fact]
+    public async Task Migrations_apply_once_even_when_run_twice_and_from_two_instances_at_once()
+    {
+        var settings = app.Service<LangfuseSettings>();
+        var postgres = app.Service<NpgsqlDataSource>();
+        var database = "migtest_" + Guid.NewGuid().ToString("N")[..8];
+        var migrations = new[]
+        {
+            new ClickHouseMigration(1, "first", "CREATE TABLE IF NOT EXISTS things (id String) ENGINE = MergeTree ORDER BY id;\n"),
+            new ClickHouseMigration(2, "second", "-- a comment line\nINSERT INTO things (id) VALUES ('seeded');\nCREATE TABLE IF NOT EXISTS others (id String) ENGINE = MergeTree ORDER BY id;"),
+        };
+        var one = new ClickHouseMigrator(settings, postgres, NullLogger<ClickHouseMigrator>.Instance);
+        var two = new ClickHouseMigrator(settings, postgres, NullLogger<ClickHouseMigrator>.Instance);
+        var gateway = new ClickHouseGateway(settings, database);
+        try
+        {
+            var results = await Task.WhenAll(
+                Task.Run(() => one.MigrateAsync(migrations, database, CancellationToken.None)),
+                Task.Run(() => two.MigrateAsync(migrations, database, CancellationToken.None)));
+            results.SelectMany(r => r).Order().ShouldBe([1, 2]);
+
+            (await one.MigrateAsync(migrations, database, CancellationToken.None)).ShouldBeEmpty();
+            (await gateway.QueryAsync<Count>(Sql.Trusted("SELECT count() AS c FROM schema_migrations"))).Single().C.ShouldBe(2UL);
+            // The data migration ran exactly once.
+            (await gateway.QueryAsync<Count>(Sql.Trusted("SELECT count() AS c FROM things"))).Single().C.ShouldBe(1UL);
+        }
+        finally
+        {
+            using var server = new ClickHouseGateway(settings, "default");
+            await server.ExecuteAsync(Sql.Trusted($"DROP DATABASE IF EXISTS {database}"));
+            gateway.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_shipped_migrations_are_recorded_in_the_service_database()
+    {
+        var gateway = app.Service<ClickHouseGateway>();
+        var recorded = await gateway.QueryAsync<Count>(Sql.Trusted("SELECT count(DISTINCT version) AS c FROM schema_migrations"));
+        recorded.Single().C.ShouldBe((ulong)ClickHouseMigration.Embedded().Count);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
+using Langfuse.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Langfuse.Tests.Foundation;
+
+public sealed record TransportProbe(string Id, string Payload);
+
+/// <summary>The Redis Streams transport against the real Redis, each test on its own stream keys.</summary>
+public sealed class RedisStreamTransportTests : IAsyncLifetime
+{
+    IConnectionMultiplexer _redis = null!;
+    readonly RedisStreamsOptions _options = new() { KeyPrefix = $"test:{Guid.NewGuid():N}:" };
+    readonly RedisQueue _queue = new("probe")
+    {
+        BackoffBase = TimeSpan.FromMilliseconds(20),
+        BackoffMax = TimeSpan.FromMilliseconds(100),
+        ClaimAfter = TimeSpan.FromMilliseconds(300),
+        ReclaimInterval = TimeSpan.FromMilliseconds(50),
+        IdlePoll = TimeSpan.FromMilliseconds(100),
+        MaxAttempts = 3,
+    };
+    readonly CancellationTokenSource _stop = new();
+
+    public async Task InitializeAsync()
+    {
+        var (host, port) = TestStores.RedisEndpoint;
+        _redis = await ConnectionMultiplexer.ConnectAsync($"{host}:{port}");
+        _options.Route<TransportProbe>(_queue);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _stop.Cancel();
+        var db = _redis.GetDatabase();
+        await db.KeyDeleteAsync([_options.StreamKey("probe"), _options.DeadLetterKey("probe"), _options.FailureKey("probe")]);
+        await _redis.DisposeAsync();
+    }
+
+    Task Consume(string name, MessageDispatch dispatch, CancellationToken ct) =>
+        Task.Run(() => new RedisStreamConsumer(_redis, _options, _queue, name, dispatch, NullLogger.Instance).RunAsync(ct));
+
+    async Task<StreamPendingInfo> Pending() => await _redis.GetDatabase().StreamPendingAsync(_options.StreamKey("probe"), _options.ConsumerGroup);
+
+    [Fact]
+    public async Task Delivers_each_message_and_acknowledges_it()
+    {
+        var seen = new ConcurrentBag<string>();
+        _ = Consume("c1", (m, _) => { seen.Add(((TransportProbe)m).Id); return Task.CompletedTask; }, _stop.Token);
+        var publisher = new RedisStreamPublisher(_redis, _options);
+        for (var i = 0; i < 50; i++) await publisher.PublishAsync(new TransportProbe($"m{i}", "x"));
+
+        await Eventually.Async(() => Task.FromResult(seen.Count >= 50), TimeSpan.FromSeconds(10), "not all messages were delivered");
+        seen.Distinct().Count().ShouldBe(50);
+        await Eventually.Async(async () => (await _redis.GetDatabase().StreamLengthAsync(_options.StreamKey("probe"))) == 0,
+            TimeSpan.FromSeconds(5), "acknowledged entries were not removed from the stream");
+        (await Pending()).PendingMessageCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Redelivers_to_another_consumer_after_one_dies_without_acknowledging()
+    {
+        var firstGotIt = new TaskCompletionSource();
+        using var killFirst = new CancellationTokenSource();
+        // The first consumer takes the message and never finishes: it "dies" holding it.
+        _ = Consume("doomed", async (_, ct) => { firstGotIt.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); }, killFirst.Token);
+        await new RedisStreamPublisher(_redis, _options).PublishAsync(new TransportProbe("orphan", "x"));
+        await firstGotIt.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        killFirst.Cancel();
+        (await Pending()).PendingMessageCount.ShouldBe(1);
+
+        var survivor = new TaskCompletionSource<string>();
+        _ = Consume("survivor", (m, _) => { survivor.TrySetResult(((TransportProbe)m).Id); return Task.CompletedTask; }, _stop.Token);
+        (await survivor.Task.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe("orphan");
+        await Eventually.Async(async () => (await Pending()).PendingMessageCount == 0, TimeSpan.FromSeconds(5), "the reclaimed entry stayed pending");
+    }
+
+    [Fact]
+    public async Task Retries_a_failing_message_then_dead_letters_it_with_the_reason_without_blocking_others()
+    {
+        var attempts = 0;
+        var good = new ConcurrentBag<string>();
+        _ = Consume("c1", (m, _) =>
+        {
+            var probe = (TransportProbe)m;
+            if (probe.Payload == "poison") { Interlocked.Increment(ref attempts); throw new InvalidOperationException("cannot digest this"); }
+            good.Add(probe.Id);
+            return Task.CompletedTask;
+        }, _stop.Token);
+        var publisher = new RedisStreamPublisher(_redis, _options);
+        await publisher.PublishAsync(new TransportProbe("bad", "poison"));
+        for (var i = 0; i < 5; i++) await publisher.PublishAsync(new TransportProbe($"ok{i}", "fine"));
+
+        await Eventually.Async(() => Task.FromResult(good.Count == 5), TimeSpan.FromSeconds(10), "good messages were blocked");
+        await Eventually.Async(async () => await _redis.GetDatabase().StreamLengthAsync(_options.DeadLetterKey("probe")) == 1,
+            TimeSpan.FromSeconds(10), "the poison message was not dead-lettered");
+        attempts.ShouldBe(_queue.MaxAttempts);
+        var dead = (await _redis.GetDatabase().StreamRangeAsync(_options.DeadLetterKey("probe"))).Single();
+        ((string?)dead["reason"]).ShouldBe("InvalidOperationException: cannot digest this");
+        ((int)dead["attempts"]).ShouldBe(_queue.MaxAttempts);
+        ((string?)dead["body"])!.ShouldContain("poison");
+        (await Pending()).PendingMessageCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_undecodable_entry_is_dead_lettered_at_once()
+    {
+        var db = _redis.GetDatabase();
+        await db.StreamAddAsync(_options.StreamKey("probe"), [new NameValueEntry("type", "No.Such.Type"), new NameValueEntry("body", "{}")]);
+        await db.StreamAddAsync(_options.StreamKey("probe"), [new NameValueEntry("type", RedisStreamsOptions.MessageTypeName(typeof(TransportProbe))), new NameValueEntry("body", "{not json")]);
+        _ = Consume("c1", (_, _) => Task.CompletedTask, _stop.Token);
+        await Eventually.Async(async () => await db.StreamLengthAsync(_options.DeadLetterKey("probe")) == 2,
+            TimeSpan.FromSeconds(10), "undecodable entries were not dead-lettered");
+        var reasons = (await db.StreamRangeAsync(_options.DeadLetterKey("probe"))).Select(e => (string)e["reason"]!).ToList();
+        reasons.ShouldContain(r => r.Contains("unknown message type No.Such.Type"));
+        reasons.ShouldContain(r => r.StartsWith("undecodable message"));
+    }
+
+    [Fact]
+    public async Task Stream_lengths_are_reported_as_metrics()
+    {
+        var publisher = new RedisStreamPublisher(_redis, _options);
+        for (var i = 0; i < 3; i++) await publisher.PublishAsync(new TransportProbe($"m{i}", "x"));
+        var metrics = new RedisStreamsMetrics(_redis, _options, new TestMeterFactory());
+        var stats = await metrics.ReadAsync("probe");
+        stats.Length.ShouldBe(3);
+        stats.DeadLetters.ShouldBe(0);
+
+        var observed = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == RedisStreamsMetrics.MeterName) l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "queue" && (string?)tag.Value == "probe") observed[instrument.Name] = value;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        observed["langfuse.queue.length"].ShouldBe(3);
+        observed["langfuse.queue.dead_letters"].ShouldBe(0);
+    }
+
+    sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+        public void Dispose() { }
+    }
+}
