@@ -3,6 +3,7 @@ using FastEndpoints.Swagger;
 using JasperFx;
 using Langfuse.Features.Health;
 using Langfuse.Features.Projects;
+using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Configuration;
 using Langfuse.Infrastructure.Errors;
@@ -41,10 +42,11 @@ builder.AddLangfuseLogging(settings);
 builder.Services.AddLangfuseTelemetry(settings);
 
 builder.Services.AddLangfuseStores(settings);
-builder.Services.AddRedisStreams(settings.RunsWorkers, streams => { });
+builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddTracingQueues());
 builder.Services.AddLangfuseAuth();
 builder.Services.AddSingleton<StoreProbe>();
 builder.Services.AddProjectsFeature();
+builder.Services.AddTracingFeature();
 
 builder.Host.UseWolverine(opts =>
 {

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using FastEndpoints;
+using Langfuse.Infrastructure.Auth;
+using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
+
+namespace Langfuse.Features.Tracing.Ingest;
+
+/// <summary>
+/// POST /api/public/ingestion: Langfuse's batch API. Each event is validated on its own; the valid ones go to the
+/// Redis stream in one entry, and only once Redis has them does the 207 report them as 201.
+/// </summary>
+sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : EndpointWithoutRequest
+{
+    public const long MaxBodyBytes = 4_718_592; // 4.5 MB, Langfuse's (Next.js) limit
+
+    public override void Configure()
+    {
+        Post("/api/public/ingestion");
+        Policies(ApiKeyAuthenticationHandler.ScoresPolicy); // Bearer public keys may send score events
+        Description(d => d.WithTags("Ingestion").Accepts<JsonElement>("application/json").Produces(207).Produces(400).Produces(413));
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var scope = HttpContext.Project();
+        var body = await BodyReader.ReadJsonAsync(HttpContext, MaxBodyBytes, ct);
+        if (body.Error is not null)
+        {
+            await BodyReader.SendErrorAsync(HttpContext, body, ct);
+            return;
+        }
+        using var document = body.Document!;
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
+        {
+            HttpContext.Response.StatusCode = 400;
+            await HttpContext.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { "batch: Expected array" } }, ct);
+            return;
+        }
+
+        var successes = new List<object>();
+        var errors = new List<object>();
+        var accepted = new List<AcceptedEvent>();
+        var acceptedIds = new List<string>();
+        foreach (var item in batch.EnumerateArray())
+        {
+            var eventId = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "unknown";
+            var type = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (scope.Access == AccessLevel.Scores && (type is null || !EventValidator.ScoreScopeTypes.Contains(type)))
+            {
+                errors.Add(new { id = eventId, status = 401, message = "Authentication error", error = "Access Scope Denied" });
+                continue;
+            }
+            var result = EventValidator.Validate(item);
+            if (result.Error is not null)
+                errors.Add(new { id = eventId, status = 400, message = "Invalid request data", error = result.Error });
+            else if (result.Event is not null) { accepted.Add(result.Event); acceptedIds.Add(eventId); }
+            else successes.Add(new { id = eventId, status = 201 });
+        }
+
+        if (accepted.Count > 0)
+        {
+            try
+            {
+                await publisher.PublishAsync(new IngestBatch(scope.ProjectId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), accepted));
+            }
+            catch (Exception e)
+            {
+                // Nothing was promised yet: the SDK retries the whole batch.
+                log.LogError(e, "Could not queue {Count} ingestion events", accepted.Count);
+                await PublicApiErrors.WriteAsync(HttpContext, 500, "Internal Server Error: events could not be queued, retry the request", "InternalServerError");
+                return;
+            }
+            successes.AddRange(acceptedIds.Select(id => new { id, status = 201 }));
+        }
+        HttpContext.Response.StatusCode = 207;
+        await HttpContext.Response.WriteAsJsonAsync(new { successes, errors }, ct);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Langfuse.Features.Tracing.Pricing;
+
+public sealed record ModelPrice(string Id, string ModelName, string MatchPattern, string? Tokenizer, Dictionary<string, decimal> Prices)
+{
+    internal Regex Pattern { get; } = new(MatchPattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+}
+
+/// <summary>
+/// The built-in price table (default-model-prices.json, shipped in the assembly), matched by regex on the model
+/// name. Matches are memoised per name, so the regexes run once per distinct model name.
+/// </summary>
+public sealed class ModelCatalog
+{
+    sealed record PriceFile(string Source, string Date, List<ModelPrice> Models);
+
+    readonly List<ModelPrice> _builtIn;
+    readonly ConcurrentDictionary<string, ModelPrice?> _matches = new(StringComparer.Ordinal);
+
+    public ModelCatalog()
+    {
+        using var stream = typeof(ModelCatalog).Assembly.GetManifestResourceStream("default-model-prices.json")!;
+        var file = JsonSerializer.Deserialize<PriceFile>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        _builtIn = file.Models;
+        Source = $"{file.Source} ({file.Date})";
+    }
+
+    public string Source { get; }
+    public IReadOnlyList<ModelPrice> BuiltIn => _builtIn;
+
+    public ModelPrice? Match(string? modelName)
+    {
+        if (string.IsNullOrWhiteSpace(modelName)) return null;
+        return _matches.GetOrAdd(modelName, name => _builtIn.FirstOrDefault(m => m.Pattern.IsMatch(name)));
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Langfuse.Features.Tracing.Storage;
+
+namespace Langfuse.Features.Tracing.Processing;
+
+/// <summary>
+/// Langfuse's merge rule (ingestion.md §3), applied to all events ever received for one entity, in envelope
+/// timestamp order (creates before updates on a tie). Folding the whole history each time makes the result the
+/// same whatever order the events arrived in and however often they were delivered.
+/// </summary>
+public static class EventFolder
+{
+    public sealed record Folded(JsonObject State, long FirstSeen, ulong Version);
+
+    /// <param name="toRecord">Turns one event body into its full record (defaults filled in, as Langfuse's mappers do).</param>
+    public static Folded Fold(IEnumerable<EventLogRow> events, IReadOnlySet<string> immutableKeys, Func<EventLogRow, JsonObject, JsonObject> toRecord)
+    {
+        var ordered = events
+            .DistinctBy(e => e.EventId)
+            .OrderBy(e => e.EventTs)
+            .ThenBy(e => e.EventType.EndsWith("-update", StringComparison.Ordinal) ? 1 : 0)
+            .ThenBy(e => e.ReceivedAt)
+            .ThenBy(e => e.EventId, StringComparer.Ordinal)
+            .ToList();
+        var state = new JsonObject();
+        foreach (var e in ordered)
+        {
+            var record = toRecord(e, JsonNode.Parse(e.Body) as JsonObject ?? new JsonObject());
+            foreach (var (key, value) in record.ToList())
+                Apply(state, key, value, immutableKeys);
+        }
+        return new Folded(state, ordered.Min(e => e.ReceivedAt), (ulong)ordered.Count);
+    }
+
+    static void Apply(JsonObject state, string key, JsonNode? next, IReadOnlySet<string> immutableKeys)
+    {
+        if (next is JsonObject { Count: 0 }) return;
+        if (immutableKeys.Contains(key) && state[key] is not null) return;
+        switch (key)
+        {
+            case "metadata":
+                var incoming = AsMetadataObject(next);
+                if (incoming is null) { if (next is null) state[key] = null; return; }
+                state[key] = DeepMerge(state[key] as JsonObject, incoming);
+                return;
+            case "tags":
+                var union = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (var tag in (state[key] as JsonArray ?? []).Concat(next as JsonArray ?? []))
+                    if (tag?.GetValueKind() == JsonValueKind.String) union.Add(tag.GetValue<string>());
+                state[key] = new JsonArray(union.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+                return;
+            case "input" or "output":
+                if (IsTruthy(next)) state[key] = next!.DeepClone();
+                return;
+            default:
+                state[key] = next?.DeepClone();
+                return;
+        }
+    }
+
+    /// <summary>Metadata is an object; a top-level primitive or array becomes {"metadata": value} as in Langfuse.</summary>
+    static JsonObject? AsMetadataObject(JsonNode? value) => value switch
+    {
+        null => null,
+        JsonObject o => o,
+        _ => new JsonObject { ["metadata"] = value.DeepClone() },
+    };
+
+    static JsonObject DeepMerge(JsonObject? target, JsonObject source)
+    {
+        var result = target?.DeepClone().AsObject() ?? new JsonObject();
+        foreach (var (key, value) in source)
+        {
+            if (value is JsonObject nested && result[key] is JsonObject existing) result[key] = DeepMerge(existing, nested);
+            else result[key] = value?.DeepClone();
+        }
+        return result;
+    }
+
+    /// <summary>JavaScript truthiness: null, "", 0 and false do not replace an earlier input/output.</summary>
+    static bool IsTruthy(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length > 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
+        _ => true,
+    };
+}

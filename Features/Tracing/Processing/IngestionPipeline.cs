@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Features.Tracing.Storage;
+
+namespace Langfuse.Features.Tracing.Processing;
+
+/// <summary>
+/// Coalesces the batches that arrive while a write is in flight into one ClickHouse round: log the events,
+/// read back each touched entity's full history, fold, write the merged rows. Each submitter's task completes only
+/// when its events are stored, so the Redis entry is acknowledged after the write, never before.
+/// </summary>
+public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ILogger<IngestionPipeline> log) : IHostedService
+{
+    sealed record Pending(IngestBatch Batch, TaskCompletionSource Done);
+
+    const int MaxEventsPerRound = 20_000;
+    readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    readonly CancellationTokenSource _stop = new();
+    Task? _loop;
+
+    public Task SubmitAsync(IngestBatch batch, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(batch, done))) throw new InvalidOperationException("The ingestion pipeline is stopped.");
+        return done.Task.WaitAsync(ct);
+    }
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        _queue.Writer.TryComplete();
+        _stop.Cancel();
+        if (_loop is not null) await _loop.WaitAsync(ct).ContinueWith(_ => { });
+    }
+
+    async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var round = new List<Pending>();
+            var events = 0;
+            while (events < MaxEventsPerRound && reader.TryRead(out var next))
+            {
+                round.Add(next);
+                events += next.Batch.Events.Count;
+            }
+            if (round.Count == 0) continue;
+            try
+            {
+                await WriteAsync(round.Select(p => p.Batch).ToList(), _stop.Token);
+                foreach (var p in round) p.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var p in round) p.Done.TrySetException(e);
+            }
+        }
+    }
+
+    public async Task WriteAsync(IReadOnlyList<IngestBatch> batches, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var logRows = batches.SelectMany(b => b.Events.Select(e =>
+            new EventLogRow(b.ProjectId, e.EntityType, e.EntityId, e.EventId, e.Type, e.TimestampMs, b.ReceivedAtMs, e.Body))).ToList();
+        await store.InsertAsync("ingestion_events", logRows, ct);
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var traces = new List<TraceRow>();
+        var observations = new List<ObservationRow>();
+        var scores = new List<ScoreRow>();
+        foreach (var group in logRows.GroupBy(r => (r.ProjectId, r.EntityType)))
+        {
+            var ids = group.Select(r => r.EntityId).Distinct().ToList();
+            var history = await store.HistoryAsync(group.Key.ProjectId, group.Key.EntityType, ids, ct);
+            foreach (var entity in history.GroupBy(h => h.EntityId))
+            {
+                var events = entity.ToList();
+                switch (group.Key.EntityType)
+                {
+                    case EntityTypes.Trace: traces.Add(mapper.Trace(group.Key.ProjectId, entity.Key, events, now)); break;
+                    case EntityTypes.Observation: observations.Add(mapper.Observation(group.Key.ProjectId, entity.Key, events, now)); break;
+                    case EntityTypes.Score: scores.Add(mapper.Score(group.Key.ProjectId, entity.Key, events, now)); break;
+                }
+            }
+        }
+        await Task.WhenAll(
+            store.InsertAsync("traces", traces, ct),
+            store.InsertAsync("observations", observations, ct),
+            store.InsertAsync("scores", scores, ct));
+        log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms",
+            logRows.Count, traces.Count, observations.Count, scores.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+}
+
+/// <summary>Wolverine handler for batches taken off the Redis stream.</summary>
+public static class IngestBatchHandler
+{
+    public static Task Handle(IngestBatch batch, IngestionPipeline pipeline, CancellationToken ct) => pipeline.SubmitAsync(batch, ct);
+}

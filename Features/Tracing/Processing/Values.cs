@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Langfuse.Features.Tracing.Processing;
+
+/// <summary>Small conversions shared by the row mappers, each following Langfuse's behaviour.</summary>
+public static partial class Values
+{
+    [GeneratedRegex("^[a-z0-9-_]+$")]
+    private static partial Regex EnvironmentPattern();
+
+    /// <summary>Lower-cased, leading "langfuse"/"langfuse-"/"langfuse_" prefixes stripped, at most 40 chars, else "default".</summary>
+    public static string Environment(JsonNode? value)
+    {
+        if (value?.GetValueKind() != JsonValueKind.String) return "default";
+        var env = value.GetValue<string>().ToLowerInvariant();
+        while (env.StartsWith("langfuse", StringComparison.Ordinal))
+        {
+            env = env["langfuse".Length..];
+            if (env.StartsWith('-') || env.StartsWith('_')) env = env[1..];
+        }
+        if (env.Length > 40) env = env[..40];
+        return env.Length > 0 && EnvironmentPattern().IsMatch(env) ? env : "default";
+    }
+
+    /// <summary>Input, output and metadata values are stored as text: strings verbatim, anything else as JSON.</summary>
+    public static string? Stringify(JsonNode? value) => value switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
+
+    public static string? String(JsonObject state, string key) =>
+        state[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    public static long? Time(JsonObject state, string key) =>
+        String(state, key) is { } text && Ingest.EventValidator.TryParseTimestamp(text, out var ms) ? ms : null;
+
+    public static (string[] Keys, string[] Values) Metadata(JsonObject state)
+    {
+        if (state["metadata"] is not JsonObject metadata) return ([], []);
+        return (metadata.Select(kv => kv.Key).ToArray(), metadata.Select(kv => Stringify(kv.Value) ?? "null").ToArray());
+    }
+
+    public static string IsoMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+
+    /// <summary>A stable id for an observation sent without a trace id (Langfuse draws a random one; a stable one keeps re-folds in one row).</summary>
+    public static string OrphanTraceId(string projectId, string observationId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(projectId + "\n" + observationId));
+        return new Guid(hash.AsSpan(0, 16)).ToString();
+    }
+}

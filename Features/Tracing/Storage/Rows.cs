@@ -1,0 +1,104 @@
+namespace Langfuse.Features.Tracing.Storage;
+
+// One record per ClickHouse row; serialised snake_case as JSONEachRow both ways.
+// Times are epoch milliseconds (ClickHouse 18.16 has no DateTime64).
+
+public sealed record EventLogRow(
+    string ProjectId, string EntityType, string EntityId, string EventId, string EventType,
+    long EventTs, long ReceivedAt, string Body);
+
+public sealed record TraceRow
+{
+    public required string ProjectId { get; init; }
+    public required string Id { get; init; }
+    public long Timestamp { get; init; }
+    public string? Name { get; init; }
+    public string? UserId { get; init; }
+    public string? SessionId { get; init; }
+    public string? Release { get; init; }
+    public string? Version { get; init; }
+    public string? Input { get; init; }
+    public string? Output { get; init; }
+    public string[] MetadataKeys { get; init; } = [];
+    public string[] MetadataValues { get; init; } = [];
+    public string[] Tags { get; init; } = [];
+    public byte Public { get; init; }
+    public byte Bookmarked { get; init; }
+    public string Environment { get; init; } = "default";
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+    public long FirstSeen { get; init; }
+    public ulong FoldVersion { get; init; }
+    public byte IsDeleted { get; init; }
+}
+
+public sealed record ObservationRow
+{
+    public required string ProjectId { get; init; }
+    public required string Id { get; init; }
+    public required string TraceId { get; init; }
+    public string Type { get; init; } = "SPAN";
+    public string? ParentObservationId { get; init; }
+    public long StartTime { get; init; }
+    public long? EndTime { get; init; }
+    public long? CompletionStartTime { get; init; }
+    public string? Name { get; init; }
+    public string[] MetadataKeys { get; init; } = [];
+    public string[] MetadataValues { get; init; } = [];
+    public string Level { get; init; } = "DEFAULT";
+    public string? StatusMessage { get; init; }
+    public string? Version { get; init; }
+    public string? Input { get; init; }
+    public string? Output { get; init; }
+    public string? ProvidedModelName { get; init; }
+    public string? InternalModelId { get; init; }
+    public string? ModelParameters { get; init; }
+    public string[] ProvidedUsageKeys { get; init; } = [];
+    public long[] ProvidedUsageValues { get; init; } = [];
+    public string[] UsageKeys { get; init; } = [];
+    public long[] UsageValues { get; init; } = [];
+    public string[] ProvidedCostKeys { get; init; } = [];
+    public double[] ProvidedCostValues { get; init; } = [];
+    public string[] CostKeys { get; init; } = [];
+    public double[] CostValues { get; init; } = [];
+    public double? TotalCost { get; init; }
+    public string? UsagePricingTierName { get; init; }
+    public string? PromptName { get; init; }
+    public int? PromptVersion { get; init; }
+    public string Environment { get; init; } = "default";
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+    public long FirstSeen { get; init; }
+    public ulong FoldVersion { get; init; }
+    public byte IsDeleted { get; init; }
+}
+
+public sealed record ScoreRow
+{
+    public required string ProjectId { get; init; }
+    public required string Id { get; init; }
+    public long Timestamp { get; init; }
+    public required string Name { get; init; }
+    public double Value { get; init; }
+    public string? StringValue { get; init; }
+    public string? LongStringValue { get; init; }
+    public string DataType { get; init; } = "NUMERIC";
+    public string Source { get; init; } = "API";
+    public string? Comment { get; init; }
+    public string[] MetadataKeys { get; init; } = [];
+    public string[] MetadataValues { get; init; } = [];
+    public string? TraceId { get; init; }
+    public string? ObservationId { get; init; }
+    public string? SessionId { get; init; }
+    public string? DatasetRunId { get; init; }
+    public string? ConfigId { get; init; }
+    public string? QueueId { get; init; }
+    public string? AuthorUserId { get; init; }
+    public string? ExecutionTraceId { get; init; }
+    public string Environment { get; init; } = "default";
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+    public long FirstSeen { get; init; }
+    public ulong FoldVersion { get; init; }
+    public byte IsDeleted { get; init; }
+}

@@ -1,0 +1,40 @@
+using Langfuse.Infrastructure.ClickHouse;
+
+namespace Langfuse.Features.Tracing.Storage;
+
+/// <summary>
+/// Reads of merged rows, always bounded by the caller's project. Each entity may have several row versions until
+/// ClickHouse merges them; the one folded from the most events wins (ORDER BY fold_version DESC LIMIT 1 BY id).
+/// </summary>
+public sealed class TracingReads(ClickHouseGateway clickHouse)
+{
+    public async Task<TraceRow?> TraceAsync(string projectId, string traceId, CancellationToken ct) =>
+        Live(await clickHouse.QueryAsync<TraceRow>(Sql.Of(
+            $"SELECT * FROM traces WHERE project_id = {projectId} AND id = {traceId} ORDER BY fold_version DESC LIMIT 1"), ct)).FirstOrDefault();
+
+    public async Task<List<ObservationRow>> ObservationsOfTraceAsync(string projectId, string traceId, CancellationToken ct) =>
+        Live(await clickHouse.QueryAsync<ObservationRow>(Sql.Of(
+            $"SELECT * FROM observations WHERE project_id = {projectId} AND trace_id = {traceId} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
+            .OrderBy(o => o.StartTime).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
+
+    public async Task<ObservationRow?> ObservationAsync(string projectId, string observationId, CancellationToken ct) =>
+        Live(await clickHouse.QueryAsync<ObservationRow>(Sql.Of(
+            $"SELECT * FROM observations WHERE project_id = {projectId} AND id = {observationId} ORDER BY fold_version DESC LIMIT 1"), ct)).FirstOrDefault();
+
+    public async Task<List<ScoreRow>> ScoresOfTraceAsync(string projectId, string traceId, CancellationToken ct) =>
+        Live(await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
+            $"SELECT * FROM scores WHERE project_id = {projectId} AND trace_id = {traceId} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
+            .OrderBy(s => s.Timestamp).ToList();
+
+    public async Task<ScoreRow?> ScoreAsync(string projectId, string scoreId, CancellationToken ct) =>
+        Live(await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
+            $"SELECT * FROM scores WHERE project_id = {projectId} AND id = {scoreId} ORDER BY fold_version DESC LIMIT 1"), ct)).FirstOrDefault();
+
+    static IEnumerable<T> Live<T>(IEnumerable<T> rows) => rows.Where(r => r switch
+    {
+        TraceRow t => t.IsDeleted == 0,
+        ObservationRow o => o.IsDeleted == 0,
+        ScoreRow s => s.IsDeleted == 0,
+        _ => true,
+    });
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Infrastructure.ClickHouse;
+
+namespace Langfuse.Features.Tracing.Storage;
+
+/// <summary>The write side of the tracing tables: the event log and the merged rows.</summary>
+public sealed class TracingStore(ClickHouseGateway clickHouse)
+{
+    internal static readonly JsonSerializerOptions RowJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
+    };
+    const int IdsPerQuery = 500; // keeps statements well under ClickHouse's 256 KiB max_query_size
+
+    public Task InsertAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return Task.CompletedTask;
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            foreach (var row in rows)
+            {
+                JsonSerializer.Serialize(writer, row, RowJson);
+                writer.Flush();
+                buffer.WriteByte((byte)'\n');
+            }
+        }
+        buffer.Position = 0;
+        return clickHouse.InsertJsonEachRowAsync(table, buffer, ct);
+    }
+
+    /// <summary>Every logged event of the given entities of one project, for folding.</summary>
+    public async Task<List<EventLogRow>> HistoryAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
+    {
+        var result = new List<EventLogRow>();
+        foreach (var chunk in entityIds.Chunk(IdsPerQuery))
+        {
+            var ids = Sql.Trusted("(" + string.Join(",", chunk.Select(SqlLiteral.String)) + ")");
+            var rows = await clickHouse.QueryAsync<EventLogRow>(Sql.Of(
+                $"SELECT project_id, entity_type, entity_id, event_id, event_type, event_ts, received_at, body FROM ingestion_events WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {ids}"), ct);
+            result.AddRange(rows);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,28 @@
+using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Features.Tracing.Pricing;
+using Langfuse.Features.Tracing.Processing;
+using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
+
+namespace Langfuse.Features.Tracing;
+
+public static class TracingModule
+{
+    public const string IngestionQueue = "ingestion";
+
+    public static IServiceCollection AddTracingFeature(this IServiceCollection services)
+    {
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<UsageCalculator>();
+        services.AddSingleton<RowMapper>();
+        services.AddSingleton<TracingStore>();
+        services.AddSingleton<TracingReads>();
+        services.AddSingleton<IngestionPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestionPipeline>());
+        return services;
+    }
+
+    public static RedisStreamsOptions AddTracingQueues(this RedisStreamsOptions streams) =>
+        streams.Route<IngestBatch>(new RedisQueue(IngestionQueue) { BatchSize = 200, Parallelism = 64 });
+}

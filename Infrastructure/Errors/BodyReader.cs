@@ -1,0 +1,62 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace Langfuse.Infrastructure.Errors;
+
+/// <summary>
+/// Reads a request body with a byte limit (checked before and while reading, so an oversized body is refused
+/// without being buffered) and parses it as JSON; malformed JSON is a 400 naming the problem.
+/// </summary>
+public static class BodyReader
+{
+    public sealed record Result(JsonDocument? Document, byte[]? Bytes, int Status, string? Error);
+
+    public static async Task<Result> ReadBytesAsync(HttpContext context, long maxBytes, CancellationToken ct)
+    {
+        if (context.Request.ContentLength > maxBytes) return TooLarge(maxBytes);
+        var stream = context.Request.Body;
+        if (string.Equals(context.Request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase))
+            stream = new GZipStream(stream, CompressionMode.Decompress);
+        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is > 0 and < 1_000_000 ? (int)context.Request.ContentLength + 1 : 64 * 1024);
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(16 * 1024);
+                var read = await stream.ReadAsync(memory, ct);
+                if (read == 0) break;
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes) return TooLarge(maxBytes);
+            }
+        }
+        catch (InvalidDataException) { return new Result(null, null, 400, "Request body is not valid gzip"); }
+        catch (BadHttpRequestException e) when (e.StatusCode == 413) { return TooLarge(maxBytes); }
+        return new Result(null, buffer.WrittenSpan.ToArray(), 200, null);
+    }
+
+    public static async Task<Result> ReadJsonAsync(HttpContext context, long maxBytes, CancellationToken ct)
+    {
+        var raw = await ReadBytesAsync(context, maxBytes, ct);
+        if (raw.Error is not null) return raw;
+        try
+        {
+            return new Result(JsonDocument.Parse(raw.Bytes, new JsonDocumentOptions { MaxDepth = 256 }), raw.Bytes, 200, null);
+        }
+        catch (JsonException e)
+        {
+            return new Result(null, null, 400, $"Invalid JSON: {e.Message}");
+        }
+    }
+
+    static Result TooLarge(long maxBytes) =>
+        new(null, null, 413, $"Request body exceeds the limit of {maxBytes / 1024.0 / 1024.0:0.#} MB");
+
+    public static Task SendErrorAsync(HttpContext context, Result result, CancellationToken ct)
+    {
+        context.Response.StatusCode = result.Status;
+        return result.Status == 413
+            ? context.Response.WriteAsJsonAsync(new { message = result.Error, error = "PayloadTooLargeError" }, ct)
+            : context.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { result.Error } }, ct);
+    }
+}
