@@ -60,3 +60,13 @@ public static class BodyReader
             : context.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { result.Error } }, ct);
     }
 }
+
+public static class RouteValues
+{
+    /// <summary>
+    /// A path parameter as the client meant it: Kestrel decodes every escape except %2F, which Langfuse's clients
+    /// send for ids and names containing slashes (prompts in folders, dataset names).
+    /// </summary>
+    public static string Decoded(this HttpContext context, string name) =>
+        (context.Request.RouteValues[name]?.ToString() ?? "").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+}

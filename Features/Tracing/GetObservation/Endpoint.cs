@@ -17,7 +17,7 @@ sealed class Endpoint(TracingReads reads, ModelCatalog catalog) : EndpointWithou
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var id = Route<string>("observationId")!;
+        var id = HttpContext.Decoded("observationId");
         var observation = await reads.ObservationAsync(HttpContext.Project().ProjectId, id, ct);
         if (observation is null)
         {

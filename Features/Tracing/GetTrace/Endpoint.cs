@@ -18,7 +18,7 @@ sealed class Endpoint(TracingReads reads, ModelCatalog catalog) : EndpointWithou
     public override async Task HandleAsync(CancellationToken ct)
     {
         var project = HttpContext.Project().ProjectId;
-        var traceId = Route<string>("traceId")!;
+        var traceId = HttpContext.Decoded("traceId");
         var traceTask = reads.TraceAsync(project, traceId, ct);
         var observationsTask = reads.ObservationsOfTraceAsync(project, traceId, ct);
         var scoresTask = reads.ScoresOfTraceAsync(project, traceId, ct);

@@ -16,7 +16,7 @@ sealed class GetScore(TracingReads reads) : EndpointWithoutRequest
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var id = Route<string>("scoreId")!;
+        var id = HttpContext.Decoded("scoreId");
         var v1 = !HttpContext.Request.Path.StartsWithSegments("/api/public/v2");
         var score = await reads.ScoreAsync(HttpContext.Project().ProjectId, id, ct);
         if (score is null || (v1 && (score.TraceId is null || score.DataType == "CORRECTION")))

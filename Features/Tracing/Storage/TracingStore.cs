@@ -12,6 +12,8 @@ public sealed class TracingStore(ClickHouseGateway clickHouse)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
     };
+    /// <summary>fold_version of a deletion marker: higher than any fold can reach, so no late event revives the row.</summary>
+    public const ulong Tombstone = 1UL << 62;
     const int IdsPerQuery = 500; // keeps statements well under ClickHouse's 256 KiB max_query_size
 
     public Task InsertAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)

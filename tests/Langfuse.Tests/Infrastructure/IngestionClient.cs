@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+
+namespace Langfuse.Tests.Infrastructure;
+
+/// <summary>Builds Langfuse ingestion envelopes and waits for what they produce, as an SDK user would see it.</summary>
+public static class IngestionClient
+{
+    static readonly DateTimeOffset Base = DateTimeOffset.UtcNow;
+
+    public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+
+    /// <summary>An event whose timestamp is <paramref name="secondsOffset"/> seconds after the test run began.</summary>
+    public static JsonObject Event(string type, object body, double secondsOffset = 0, string? id = null) => new()
+    {
+        ["id"] = id ?? Guid.NewGuid().ToString(),
+        ["type"] = type,
+        ["timestamp"] = Iso(Base.AddSeconds(secondsOffset)),
+        ["body"] = JsonSerializer.SerializeToNode(body),
+    };
+
+    public static async Task<(int Status, JsonElement Body)> IngestAsync(this IAlbaHost host, TestProject project, params JsonObject[] events) =>
+        await host.SendAsync(project, HttpMethod.Post, "/api/public/ingestion", new JsonObject { ["batch"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) });
+
+    /// <summary>Polls GET until the trace satisfies <paramref name="ready"/> (deadline 15 s).</summary>
+    public static async Task<JsonElement> TraceWhenAsync(this IAlbaHost host, TestProject project, string traceId, Func<JsonElement, bool> ready)
+    {
+        JsonElement last = default;
+        await Eventually.Async(async () =>
+        {
+            var (status, body) = await host.GetAsync(project, $"/api/public/traces/{Uri.EscapeDataString(traceId)}");
+            if (status != 200) return false;
+            last = body;
+            return ready(body);
+        }, TimeSpan.FromSeconds(15), $"trace {traceId} never reached the expected state; last seen: {last}");
+        return last;
+    }
+
+    public static async Task<JsonElement> GetWhenAsync(this IAlbaHost host, TestProject project, string url, Func<JsonElement, bool> ready)
+    {
+        JsonElement last = default;
+        var lastStatus = 0;
+        await Eventually.Async(async () =>
+        {
+            var (status, body) = await host.GetAsync(project, url);
+            lastStatus = status;
+            if (status != 200) return false;
+            last = body;
+            return ready(body);
+        }, TimeSpan.FromSeconds(15), $"{url} never reached the expected state; last: {lastStatus} {last}");
+        return last;
+    }
+
+    public static JsonElement Observation(this JsonElement trace, string id) =>
+        trace.GetProperty("observations").EnumerateArray().First(o => o.GetProperty("id").GetString() == id);
+
+    public static bool HasObservations(this JsonElement trace, int count) => trace.GetProperty("observations").GetArrayLength() >= count;
+    public static bool HasScores(this JsonElement trace, int count) => trace.GetProperty("scores").GetArrayLength() >= count;
+}
+
+[CollectionDefinition(Name)]
+public sealed class IngestionCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "ingestion";
+}
