@@ -42,11 +42,13 @@ builder.AddLangfuseLogging(settings);
 builder.Services.AddLangfuseTelemetry(settings);
 
 builder.Services.AddLangfuseStores(settings);
-builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddTracingQueues());
 builder.Services.AddLangfuseAuth();
 builder.Services.AddSingleton<StoreProbe>();
 builder.Services.AddProjectsFeature();
 builder.Services.AddTracingFeature();
+// Registered after the features: hosted services stop in reverse order, so consumers stop reading and drain
+// before the handlers' own services (the ingestion pipeline) shut down.
+builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddTracingQueues());
 
 builder.Host.UseWolverine(opts =>
 {

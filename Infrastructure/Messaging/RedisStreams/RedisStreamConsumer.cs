@@ -25,11 +25,22 @@ public sealed class RedisStreamConsumer(
     readonly RedisKey _dead = options.DeadLetterKey(queue.Name);
     readonly RedisKey _failures = options.FailureKey(queue.Name);
     readonly string _group = options.ConsumerGroup;
+    CancellationToken _handlerToken;
 
     public string ConsumerName => consumerName;
 
+    /// <summary>How long handlers already running may take to finish once the consumer is asked to stop.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Reads until <paramref name="stop"/>; then stops reading and lets handlers in flight finish (up to
+    /// <see cref="DrainTimeout"/>) so a graceful shutdown leaves nothing pending for another consumer to reclaim.
+    /// </summary>
     public async Task RunAsync(CancellationToken stop)
     {
+        using var handlers = new CancellationTokenSource();
+        await using var drain = stop.Register(() => handlers.CancelAfter(DrainTimeout));
+        _handlerToken = handlers.Token;
         var subscriber = redis.GetSubscriber();
         await SafeAsync(() => subscriber.SubscribeAsync(RedisChannel.Literal(options.NotifyChannel(queue.Name)), (_, _) => Signal()), stop);
         await SafeAsync(EnsureGroupAsync, stop);
@@ -47,7 +58,7 @@ public sealed class RedisStreamConsumer(
                 var entries = await redis.GetDatabase().StreamReadGroupAsync(_stream, _group, consumerName, ">", queue.BatchSize);
                 if (entries.Length > 0)
                 {
-                    await HandleAllAsync(entries.Select(e => (e, 1)).ToList(), stop);
+                    await HandleAllAsync(entries.Select(e => (e, 1)).ToList(), _handlerToken);
                     handled += entries.Length;
                 }
             }
@@ -180,7 +191,7 @@ public sealed class RedisStreamConsumer(
                 else due.Add((entry, p.DeliveryCount + 1));
             }
         }
-        if (due.Count > 0) await HandleAllAsync(due, stop);
+        if (due.Count > 0) await HandleAllAsync(due, _handlerToken);
         return due.Count;
     }
 
