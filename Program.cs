@@ -48,7 +48,7 @@ builder.Services.AddProjectsFeature();
 builder.Services.AddTracingFeature();
 // Registered after the features: hosted services stop in reverse order, so consumers stop reading and drain
 // before the handlers' own services (the ingestion pipeline) shut down.
-builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddTracingQueues());
+builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddTracingQueues(settings.Queue));
 
 builder.Host.UseWolverine(opts =>
 {
@@ -57,6 +57,8 @@ builder.Host.UseWolverine(opts =>
 });
 
 builder.Services.AddFastEndpoints();
+// Inputs and outputs may nest as deep as the ingestion parser accepts (256); responses must serialise them too.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 512);
 builder.Services.SwaggerDocument(o =>
 {
     o.DocumentSettings = s =>
@@ -81,6 +83,7 @@ app.UseFastEndpoints(c =>
 {
     c.Errors.ResponseBuilder = PublicApiErrors.ValidationBody;
     c.Errors.StatusCode = StatusCodes.Status400BadRequest;
+    c.Serializer.Options.MaxDepth = 512;
 });
 app.UseSwaggerGen(uiConfig: ui => ui.Path = "/api/public/docs");
 

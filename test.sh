@@ -31,6 +31,11 @@ export SALT=test-salt
 export LANGFUSE_LOG_LEVEL=${LANGFUSE_LOG_LEVEL:-warn}
 unset LANGFUSE_INIT_ORG_ID LANGFUSE_INIT_PROJECT_ID PORT
 
+# The real Langfuse JS SDKs the compatibility tests drive.
+if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 log=$DATA/dotnet-test.log
 set +e
 dotnet test tests/Langfuse.Tests/Langfuse.Tests.csproj -c Release --nologo \

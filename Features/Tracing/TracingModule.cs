@@ -2,6 +2,7 @@ using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.Configuration;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
 namespace Langfuse.Features.Tracing;
@@ -23,6 +24,14 @@ public static class TracingModule
         return services;
     }
 
-    public static RedisStreamsOptions AddTracingQueues(this RedisStreamsOptions streams) =>
-        streams.Route<IngestBatch>(new RedisQueue(IngestionQueue) { BatchSize = 200, Parallelism = 64 });
+    public static RedisStreamsOptions AddTracingQueues(this RedisStreamsOptions streams, QueueSettings settings) =>
+        streams.Route<IngestBatch>(new RedisQueue(IngestionQueue)
+        {
+            BatchSize = 200,
+            Parallelism = 64,
+            MaxAttempts = settings.MaxAttempts,
+            BackoffBase = TimeSpan.FromMilliseconds(settings.BackoffBaseMs),
+            BackoffMax = TimeSpan.FromMilliseconds(settings.BackoffMaxMs),
+            ClaimAfter = TimeSpan.FromMilliseconds(settings.ClaimAfterMs),
+        });
 }

@@ -27,6 +27,7 @@ public sealed record LangfuseSettings
     public string LogLevel { get; init; } = "info";
     public string? OtlpEndpoint { get; init; }
     public ServiceRole Role { get; init; } = ServiceRole.All;
+    public QueueSettings Queue { get; init; } = new();
     public InitSettings? Init { get; init; }
 
     public bool RunsApi => Role is ServiceRole.All or ServiceRole.Api;
@@ -52,6 +53,13 @@ public sealed record LangfuseSettings
             LogLevel = ParseLogLevel(Get(config, "LANGFUSE_LOG_LEVEL") ?? "info"),
             OtlpEndpoint = Get(config, "OTEL_EXPORTER_OTLP_ENDPOINT"),
             Role = ParseRole(Get(config, "LANGFUSE_SERVICE_ROLE") ?? "all"),
+            Queue = new QueueSettings
+            {
+                MaxAttempts = ParsePositive(config, "LANGFUSE_QUEUE_MAX_ATTEMPTS", 8),
+                BackoffBaseMs = ParsePositive(config, "LANGFUSE_QUEUE_BACKOFF_BASE_MS", 1000),
+                BackoffMaxMs = ParsePositive(config, "LANGFUSE_QUEUE_BACKOFF_MAX_MS", 60_000),
+                ClaimAfterMs = ParsePositive(config, "LANGFUSE_QUEUE_CLAIM_AFTER_MS", 60_000),
+            },
             Init = InitSettings.From(config),
         };
         return settings;
@@ -113,6 +121,13 @@ public sealed record LangfuseSettings
             ? port
             : throw new ConfigurationException($"{name} must be a TCP port between 1 and 65535 (got \"{value}\").");
 
+    static int ParsePositive(IConfiguration config, string name, int fallback)
+    {
+        var value = Get(config, name);
+        if (value is null) return fallback;
+        return int.TryParse(value, out var n) && n > 0 ? n : throw new ConfigurationException($"{name} must be a positive whole number (got \"{value}\").");
+    }
+
     static string ParseLogLevel(string value) =>
         value.ToLowerInvariant() is "trace" or "debug" or "info" or "warn" or "error" or "fatal"
             ? value.ToLowerInvariant()
@@ -160,6 +175,15 @@ public sealed record LangfuseSettings
         var auth = Get(config, "REDIS_AUTH");
         return auth is null ? $"{host}:{port}" : $"{host}:{port},password={auth}";
     }
+}
+
+/// <summary>LANGFUSE_QUEUE_*: retry and takeover timing of the Redis Streams consumers.</summary>
+public sealed record QueueSettings
+{
+    public int MaxAttempts { get; init; } = 8;
+    public int BackoffBaseMs { get; init; } = 1000;
+    public int BackoffMaxMs { get; init; } = 60_000;
+    public int ClaimAfterMs { get; init; } = 60_000;
 }
 
 /// <summary>LANGFUSE_INIT_*: an organization, project and API key created idempotently at start-up.</summary>

@@ -26,7 +26,7 @@ public static class EventFolder
         var state = new JsonObject();
         foreach (var e in ordered)
         {
-            var record = toRecord(e, JsonNode.Parse(e.Body) as JsonObject ?? new JsonObject());
+            var record = toRecord(e, JsonNode.Parse(e.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) as JsonObject ?? new JsonObject());
             foreach (var (key, value) in record.ToList())
                 Apply(state, key, value, immutableKeys);
         }

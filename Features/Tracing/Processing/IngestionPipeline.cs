@@ -57,9 +57,19 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ILog
                 await WriteAsync(round.Select(p => p.Batch).ToList(), _stop.Token);
                 foreach (var p in round) p.Done.TrySetResult();
             }
+            catch (Exception e) when (round.Count > 1)
+            {
+                // One bad batch must not fail its neighbours: retry each alone, so only the culprit fails.
+                log.LogWarning("A coalesced write of {Batches} batches failed ({Error}); writing them one by one", round.Count, e.Message);
+                foreach (var p in round)
+                {
+                    try { await WriteAsync([p.Batch], _stop.Token); p.Done.TrySetResult(); }
+                    catch (Exception single) { p.Done.TrySetException(single); }
+                }
+            }
             catch (Exception e)
             {
-                foreach (var p in round) p.Done.TrySetException(e);
+                round[0].Done.TrySetException(e);
             }
         }
     }

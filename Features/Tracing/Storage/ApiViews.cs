@@ -8,6 +8,8 @@ namespace Langfuse.Features.Tracing.Storage;
 /// <summary>Rows in the public API's JSON shapes (openapi.yml: Trace, ObservationsView, ScoreV1, Score).</summary>
 public static class ApiViews
 {
+    static readonly JsonDocumentOptions DeepDocuments = new() { MaxDepth = 256 };
+
     /// <summary>Langfuse stores input, output and metadata values as text and parses them back where they parse.</summary>
     public static JsonNode? ParseIfPossible(string? text)
     {
@@ -15,7 +17,7 @@ public static class ApiViews
         var trimmed = text.AsSpan().TrimStart();
         if (trimmed.Length > 0 && (trimmed[0] is '{' or '[' or '"' or '-' or 't' or 'f' or 'n' || char.IsDigit(trimmed[0])))
         {
-            try { return JsonNode.Parse(text); } catch (JsonException) { }
+            try { return JsonNode.Parse(text, documentOptions: DeepDocuments); } catch (JsonException) { }
         }
         return JsonValue.Create(text);
     }

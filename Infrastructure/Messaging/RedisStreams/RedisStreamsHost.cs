@@ -8,10 +8,17 @@ namespace Langfuse.Infrastructure.Messaging.RedisStreams;
 /// <summary>Runs one <see cref="RedisStreamConsumer"/> per queue and hands each message to its Wolverine handler.</summary>
 public sealed class RedisStreamsHost(
     IConnectionMultiplexer redis, RedisStreamsOptions options, IServiceScopeFactory scopes,
-    RedisStreamsMetrics metrics, ILogger<RedisStreamsHost> logger) : BackgroundService
+    RedisStreamsMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RedisStreamsHost> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Handlers run through Wolverine, which is ready only once the whole host has started.
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try { await started.Task; } catch (OperationCanceledException) { return; }
+        }
         var loops = new List<Task> { metrics.SampleAsync(stoppingToken) };
         if (options.Consume)
         {
@@ -21,7 +28,7 @@ public sealed class RedisStreamsHost(
                 loops.Add(Task.Run(() => consumer.RunAsync(stoppingToken), stoppingToken));
             }
         }
-        return Task.WhenAll(loops);
+        await Task.WhenAll(loops);
     }
 
     async Task DispatchToWolverine(object message, CancellationToken ct)

@@ -8,6 +8,7 @@ namespace Langfuse.Tests.Infrastructure;
 public static class IngestionClient
 {
     static readonly DateTimeOffset Base = DateTimeOffset.UtcNow;
+    public static readonly JsonSerializerOptions Deep = new(JsonSerializerDefaults.Web) { MaxDepth = 512 };
 
     public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
 
@@ -17,11 +18,21 @@ public static class IngestionClient
         ["id"] = id ?? Guid.NewGuid().ToString(),
         ["type"] = type,
         ["timestamp"] = Iso(Base.AddSeconds(secondsOffset)),
-        ["body"] = JsonSerializer.SerializeToNode(body),
+        ["body"] = JsonSerializer.SerializeToNode(body, Deep),
     };
 
-    public static async Task<(int Status, JsonElement Body)> IngestAsync(this IAlbaHost host, TestProject project, params JsonObject[] events) =>
-        await host.SendAsync(project, HttpMethod.Post, "/api/public/ingestion", new JsonObject { ["batch"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) });
+    public static async Task<(int Status, JsonElement Body)> IngestAsync(this IAlbaHost host, TestProject project, params JsonObject[] events)
+    {
+        var json = new JsonObject { ["batch"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString(Deep);
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Text(json).ToUrl("/api/public/ingestion");
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.WithRequestHeader("Authorization", project.BasicAuth);
+            s.IgnoreStatusCode();
+        });
+        return (result.Context.Response.StatusCode, JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone());
+    }
 
     /// <summary>Polls GET until the trace satisfies <paramref name="ready"/> (deadline 15 s).</summary>
     public static async Task<JsonElement> TraceWhenAsync(this IAlbaHost host, TestProject project, string traceId, Func<JsonElement, bool> ready)

@@ -18,7 +18,7 @@ public static class Scenarios
             s.IgnoreStatusCode();
         });
         var text = await result.ReadAsTextAsync();
-        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 512 }).RootElement.Clone();
         return (result.Context.Response.StatusCode, body);
     }
 
