@@ -34,6 +34,9 @@ public static class Observability
                 .MinimumLevel.Override("Marten", LogEventLevel.Warning)
                 .MinimumLevel.Override("JasperFx", LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+                // Wolverine logs every failed inline invocation with a stack trace; the Redis consumer already logs
+                // each failure once, with its attempt number, and dead-letters with the reason.
+                .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("Invocation of", StringComparison.Ordinal))
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("service", "langfuse-dotnet");
             if (Console.IsOutputRedirected) lc.WriteTo.Console(new RenderedCompactJsonFormatter());

@@ -26,11 +26,20 @@ public static class EventFolder
         var state = new JsonObject();
         foreach (var e in ordered)
         {
-            var record = toRecord(e, JsonNode.Parse(e.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) as JsonObject ?? new JsonObject());
+            // Bodies were validated as JSON objects at the API; one that is not (written by something else) is skipped
+            // rather than failing every future fold of this entity.
+            if (ParseBody(e.Body) is not { } body) continue;
+            var record = toRecord(e, body);
             foreach (var (key, value) in record.ToList())
                 Apply(state, key, value, immutableKeys);
         }
         return new Folded(state, ordered.Min(e => e.ReceivedAt), (ulong)ordered.Count);
+    }
+
+    static JsonObject? ParseBody(string body)
+    {
+        try { return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) as JsonObject; }
+        catch (JsonException) { return null; }
     }
 
     static void Apply(JsonObject state, string key, JsonNode? next, IReadOnlySet<string> immutableKeys)

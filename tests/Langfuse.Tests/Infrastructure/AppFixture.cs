@@ -17,7 +17,7 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Settings that differ from the environment for this host (for example a store behind a fault proxy).</summary>
     protected virtual IDictionary<string, string> Overrides => new Dictionary<string, string>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         JasperFxEnvironment.AutoStartHost = true;
         Host = await AlbaHost.For<Program>(builder =>
@@ -27,7 +27,7 @@ public class AppFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Host.DisposeAsync();
 
     public T Service<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
