@@ -23,7 +23,7 @@ public sealed class TracingReads(ClickHouseGateway clickHouse)
 
     public async Task<List<ScoreRow>> ScoresOfTraceAsync(string projectId, string traceId, CancellationToken ct) =>
         Live(await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
-            $"SELECT * FROM scores WHERE project_id = {projectId} AND trace_id = {traceId} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
+            $"SELECT * FROM scores WHERE project_id = {projectId} AND ifNull(trace_id, '') = {traceId} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
             .OrderBy(s => s.Timestamp).ToList();
 
     public async Task<ScoreRow?> ScoreAsync(string projectId, string scoreId, CancellationToken ct) =>

@@ -33,6 +33,22 @@ public sealed class TracingStore(ClickHouseGateway clickHouse)
         return clickHouse.InsertJsonEachRowAsync(table, buffer, ct);
     }
 
+    sealed record EntityCount(string EntityId, ulong C);
+
+    /// <summary>How many events the log holds for each entity; reads only the id column, not the bodies.</summary>
+    public async Task<Dictionary<string, ulong>> CountsAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
+    {
+        var result = new Dictionary<string, ulong>();
+        foreach (var chunk in entityIds.Chunk(IdsPerQuery))
+        {
+            var ids = Sql.Trusted("(" + string.Join(",", chunk.Select(SqlLiteral.String)) + ")");
+            foreach (var row in await clickHouse.QueryAsync<EntityCount>(Sql.Of(
+                $"SELECT entity_id, count() AS c FROM ingestion_events WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {ids} GROUP BY entity_id"), ct))
+                result[row.EntityId] = row.C;
+        }
+        return result;
+    }
+
     /// <summary>Every logged event of the given entities of one project, for folding.</summary>
     public async Task<List<EventLogRow>> HistoryAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
     {

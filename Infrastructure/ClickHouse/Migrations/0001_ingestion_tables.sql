@@ -1,6 +1,7 @@
 -- Every accepted ingestion event, as received: the source of truth that merged rows are folded from
 -- (Langfuse keeps the same log in S3). Folding all of an entity's events in timestamp order makes the result
--- independent of arrival order and of redelivery.
+-- independent of arrival order and of redelivery. A small index granularity keeps the lookup of one entity's
+-- history from reading thousands of neighbouring bodies.
 CREATE TABLE IF NOT EXISTS ingestion_events
 (
     project_id String,
@@ -14,7 +15,8 @@ CREATE TABLE IF NOT EXISTS ingestion_events
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(toDateTime(intDiv(received_at, 1000)))
-ORDER BY (project_id, entity_type, entity_id, event_ts);
+ORDER BY (project_id, entity_type, entity_id, event_ts)
+SETTINGS index_granularity = 256;
 
 -- Merged traces. `version` counts the distinct events folded into the row: a fold that saw more events
 -- supersedes one that saw fewer, whichever finished last.
@@ -44,8 +46,11 @@ CREATE TABLE IF NOT EXISTS traces
 )
 ENGINE = ReplacingMergeTree(fold_version)
 PARTITION BY toYYYYMM(toDateTime(intDiv(first_seen, 1000)))
-ORDER BY (project_id, id);
+ORDER BY (project_id, id)
+SETTINGS index_granularity = 1024;
 
+-- Rows carry kilobytes of input and output: small granules keep a lookup of one trace's rows from
+-- decompressing megabytes of neighbours.
 CREATE TABLE IF NOT EXISTS observations
 (
     project_id String,
@@ -88,7 +93,8 @@ CREATE TABLE IF NOT EXISTS observations
 )
 ENGINE = ReplacingMergeTree(fold_version)
 PARTITION BY toYYYYMM(toDateTime(intDiv(first_seen, 1000)))
-ORDER BY (project_id, trace_id, id);
+ORDER BY (project_id, trace_id, id)
+SETTINGS index_granularity = 1024;
 
 CREATE TABLE IF NOT EXISTS scores
 (
@@ -121,4 +127,5 @@ CREATE TABLE IF NOT EXISTS scores
 )
 ENGINE = ReplacingMergeTree(fold_version)
 PARTITION BY toYYYYMM(toDateTime(intDiv(first_seen, 1000)))
-ORDER BY (project_id, id);
+ORDER BY (project_id, ifNull(trace_id, ''), id)
+SETTINGS index_granularity = 1024;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmarks on this machine, against private store instances under .data/bench (own ports).
+#   ./bench.sh ingestion [--seconds 60] [--clients 8]   end-to-end batch ingestion
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/stores.sh
+
+DATA=.data/bench
+PG_PORT=54349; REDIS_PORT=63819; CH_HTTP_PORT=18143; CH_TCP_PORT=19020
+PG_PASSWORD=langfuse-bench; CH_PASSWORD=langfuse-bench
+
+stores_install
+start_postgres "$DATA/postgres" "$PG_PORT" "$PG_PASSWORD" on
+PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='langfuse_bench'" | grep -q 1 \
+  || PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE langfuse_bench" >/dev/null
+start_redis "$DATA/redis" "$REDIS_PORT"
+start_clickhouse "$DATA/clickhouse" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
+
+export DATABASE_URL=postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/langfuse_bench
+export CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP_PORT CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD=$CH_PASSWORD CLICKHOUSE_DB=langfuse_bench
+export REDIS_CONNECTION_STRING=redis://127.0.0.1:$REDIS_PORT SALT=bench-salt
+
+dotnet build Langfuse.csproj -c Release -nologo -v q -o "$DATA/app" >/dev/null
+dotnet build tests/Langfuse.Benchmarks/Langfuse.Benchmarks.csproj -c Release -nologo -v q -o "$DATA/bench" >/dev/null
+export BENCH_APP_DLL=$PWD/$DATA/app/Langfuse.dll
+what=${1:-ingestion}; shift || true
+case "$what" in
+  ingestion) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$@" ;;
+  *) echo "unknown benchmark: $what" >&2; exit 2 ;;
+esac

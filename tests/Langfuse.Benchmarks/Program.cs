@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+// End-to-end ingestion benchmark: starts the service as its own process (Release build) on the stores bench.sh
+// started, drives it over HTTP with batches of 100 mixed events, and reports throughput, request latency,
+// time from 207 to a readable trace, and the service's peak memory. Usage: ingestion [--seconds N] [--clients N]
+var seconds = ArgInt("--seconds", 60);
+var clients = ArgInt("--clients", 8);
+var rate = ArgInt("--rate", 5000); // events/s offered in total; 0 = as fast as the clients can go
+var appDll = Environment.GetEnvironmentVariable("BENCH_APP_DLL") ?? throw new InvalidOperationException("BENCH_APP_DLL is not set (run ./bench.sh)");
+var port = ArgInt("--port", 3999);
+var baseUrl = $"http://127.0.0.1:{port}";
+var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+var (pk, sk, projectId) = ($"pk-lf-bench-{run}", $"sk-lf-bench-{run}", $"bench-{run}");
+
+using var service = StartService();
+using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{pk}:{sk}")));
+await WaitHealthy();
+
+var peakRss = 0L;
+var freshnessFailures = 0;
+using var stopSampling = new CancellationTokenSource();
+var sampler = Task.Run(async () =>
+{
+    while (!stopSampling.IsCancellationRequested)
+    {
+        peakRss = Math.Max(peakRss, Rss(service.Id));
+        try { await Task.Delay(250, stopSampling.Token); } catch (OperationCanceledException) { }
+    }
+});
+
+Console.WriteLine($"Warming up (5 s) ...");
+await Load(TimeSpan.FromSeconds(5), clients, record: false);
+var idleishRss = Rss(service.Id);
+if (idleishRss == 0) { await Task.Delay(300); idleishRss = Rss(service.Id); }
+Console.WriteLine($"Measuring for {seconds} s with {clients} concurrent clients, 100 events per request, offered load {(rate > 0 ? rate.ToString("N0") + " events/s" : "unlimited")} ...");
+var warmupObservations = await CountStoredObservations();
+var result = await Load(TimeSpan.FromSeconds(seconds), clients, record: true);
+
+// Drain: wait until every accepted observation is stored.
+var drainWatch = Stopwatch.StartNew();
+long storedObservations = 0;
+while (drainWatch.Elapsed < TimeSpan.FromMinutes(5))
+{
+    storedObservations = await CountStoredObservations();
+    if (storedObservations >= result.TotalObservations + warmupObservations) break;
+    await Task.Delay(200);
+}
+var storeSeconds = result.Elapsed.TotalSeconds + drainWatch.Elapsed.TotalSeconds;
+stopSampling.Cancel();
+await sampler;
+
+var latencies = result.Latencies.OrderBy(x => x).ToArray();
+var freshness = result.Freshness.OrderBy(x => x).ToArray();
+Console.WriteLine();
+Console.WriteLine($"| metric | value |");
+Console.WriteLine($"|---|---|");
+Console.WriteLine($"| events accepted | {result.Events:N0} in {result.Elapsed.TotalSeconds:F1} s = **{result.Events / result.Elapsed.TotalSeconds:N0} events/s** |");
+Console.WriteLine($"| events stored (accepted → all in ClickHouse) | {result.Events / storeSeconds:N0} events/s (backlog drained {drainWatch.Elapsed.TotalSeconds:F1} s after load stopped; {storedObservations - warmupObservations:N0}/{result.TotalObservations:N0} observations) |");
+Console.WriteLine($"| request latency p50 / p99 / max | {P(latencies, 0.50):F1} / **{P(latencies, 0.99):F1}** / {latencies.LastOrDefault():F1} ms |");
+Console.WriteLine($"| 207 → trace readable with all observations p50 / p99 / max | {P(freshness, 0.50):F0} / **{P(freshness, 0.99):F0}** / {freshness.LastOrDefault():F0} ms ({freshness.Length} sampled traces) |");
+Console.WriteLine($"| service memory (RSS) after warm-up / peak | {idleishRss / 1048576} MB / **{peakRss / 1048576} MB** |");
+Console.WriteLine($"| errors | {result.Errors} |");
+service.Kill(true);
+return 0;
+
+async Task<LoadResult> Load(TimeSpan duration, int concurrency, bool record)
+{
+    var latencies = new List<double>();
+    var freshness = new List<double>();
+    long events = 0, observations = 0, errors = 0, requests = 0;
+    var watch = Stopwatch.StartNew();
+    var freshnessChecks = new List<Task>();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+    {
+        var random = new Random(worker * 7919 + (record ? 1 : 0));
+        var interval = rate > 0 ? TimeSpan.FromSeconds(100.0 * concurrency / rate) : TimeSpan.Zero;
+        var next = watch.Elapsed + interval * worker / concurrency;
+        while (watch.Elapsed < duration)
+        {
+            if (interval > TimeSpan.Zero)
+            {
+                // Open loop: requests go out on schedule whether or not earlier ones were slow.
+                var wait = next - watch.Elapsed;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                next += interval;
+            }
+            var (body, traceIds, observationCount) = Batch(random);
+            var started = Stopwatch.GetTimestamp();
+            HttpResponseMessage response;
+            try { response = await http.PostAsync("/api/public/ingestion", new StringContent(body, Encoding.UTF8, "application/json")); }
+            catch (Exception) { Interlocked.Increment(ref errors); continue; }
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var text = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode != 207 || text.Contains("\"status\":400")) { Interlocked.Increment(ref errors); continue; }
+            var acceptedAt = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref events, 100);
+            Interlocked.Add(ref observations, observationCount);
+            var n = Interlocked.Increment(ref requests);
+            if (!record) continue;
+            lock (latencies) latencies.Add(ms);
+            if (n % 20 == 0)
+            {
+                var check = CheckFreshness(traceIds[0], acceptedAt);
+                lock (freshnessChecks) freshnessChecks.Add(check.ContinueWith(t => { if (t.Result is { } f) lock (freshness) freshness.Add(f); }));
+            }
+        }
+    }));
+    var elapsed = watch.Elapsed;
+    await Task.WhenAll(freshnessChecks);
+    return new LoadResult(events, observations, errors, elapsed, latencies, freshness);
+}
+
+async Task<double?> CheckFreshness(string traceId, long acceptedAt)
+{
+    var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+    var last = "";
+    while (Stopwatch.GetTimestamp() < deadline)
+    {
+        using var response = await http.GetAsync($"/api/public/traces/{traceId}");
+        last = $"{(int)response.StatusCode}";
+        if (response.IsSuccessStatusCode)
+        {
+            var trace = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var observations = trace["observations"]!.AsArray();
+            var updated = observations.Count(o => o!["output"] is not null && o["type"]!.GetValue<string>() == "SPAN" && o["endTime"] is not null);
+            if (observations.Count == 6 && trace["scores"]!.AsArray().Count == 1 && updated >= 2)
+                return Stopwatch.GetElapsedTime(acceptedAt).TotalMilliseconds;
+        }
+        await Task.Delay(100);
+    }
+    if (Interlocked.Increment(ref freshnessFailures) <= 3) Console.Error.WriteLine($"trace {traceId} not complete after 30 s (last status {last})");
+    return null;
+}
+
+// 100 events: 10 traces × (trace, 3 spans, 2 generations with usage, 1 event, 2 span updates, 1 score).
+(string Body, List<string> TraceIds, int Observations) Batch(Random random)
+{
+    var now = DateTime.UtcNow;
+    string Ts(int ms) => now.AddMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+    var batch = new JsonArray();
+    var traceIds = new List<string>();
+    void Add(string type, JsonObject body, int at) =>
+        batch.Add(new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["type"] = type, ["timestamp"] = Ts(at), ["body"] = body });
+    for (var t = 0; t < 10; t++)
+    {
+        var traceId = Guid.NewGuid().ToString();
+        traceIds.Add(traceId);
+        Add("trace-create", new JsonObject
+        {
+            ["id"] = traceId, ["name"] = $"chat-{random.Next(300)}", ["userId"] = $"user-{random.Next(1000)}", ["sessionId"] = $"session-{random.Next(10000)}",
+            ["tags"] = new JsonArray("bench", $"tag-{random.Next(20)}"), ["input"] = Text(random), ["metadata"] = new JsonObject { ["region"] = "eu", ["attempt"] = random.Next(3) },
+        }, 0);
+        for (var s = 0; s < 3; s++)
+            Add("span-create", new JsonObject { ["id"] = $"{traceId}-s{s}", ["traceId"] = traceId, ["name"] = $"step-{s}", ["startTime"] = Ts(s * 10), ["input"] = Text(random) }, 1);
+        for (var g = 0; g < 2; g++)
+            Add("generation-create", new JsonObject
+            {
+                ["id"] = $"{traceId}-g{g}", ["traceId"] = traceId, ["parentObservationId"] = $"{traceId}-s0", ["name"] = "llm", ["model"] = g == 0 ? "gpt-4o-mini" : "claude-3-5-sonnet-20241022",
+                ["input"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = Text(random) }), ["output"] = Text(random),
+                ["usage"] = new JsonObject { ["input"] = random.Next(100, 2000), ["output"] = random.Next(10, 500) }, ["startTime"] = Ts(20), ["endTime"] = Ts(900),
+            }, 2);
+        Add("event-create", new JsonObject { ["id"] = $"{traceId}-e", ["traceId"] = traceId, ["name"] = "cache-miss", ["level"] = "WARNING" }, 3);
+        for (var u = 1; u < 3; u++)
+            Add("span-update", new JsonObject { ["id"] = $"{traceId}-s{u}", ["traceId"] = traceId, ["output"] = Text(random), ["endTime"] = Ts(950) }, 4);
+        Add("score-create", new JsonObject { ["id"] = $"{traceId}-score", ["traceId"] = traceId, ["name"] = "quality", ["value"] = random.NextDouble() }, 5);
+    }
+    return (new JsonObject { ["batch"] = batch }.ToJsonString(), traceIds, 60);
+}
+
+static string Text(Random random)
+{
+    const string words = "the quick brown fox jumps over the lazy dog while a language model answers questions about invoices refunds and shipping ";
+    var sb = new StringBuilder(520);
+    while (sb.Length < 500) sb.Append(words, random.Next(0, 40), 40);
+    return sb.ToString();
+}
+
+async Task<long> CountStoredObservations()
+{
+    using var ch = new HttpClient();
+    var url = Environment.GetEnvironmentVariable("CLICKHOUSE_URL")!.TrimEnd('/');
+    var sql = $"SELECT uniqExact(id) FROM {Environment.GetEnvironmentVariable("CLICKHOUSE_DB")}.observations WHERE project_id = '{projectId}'";
+    using var request = new HttpRequestMessage(HttpMethod.Post, url + "/") { Content = new StringContent(sql) };
+    request.Headers.Add("X-ClickHouse-User", Environment.GetEnvironmentVariable("CLICKHOUSE_USER"));
+    request.Headers.Add("X-ClickHouse-Key", Environment.GetEnvironmentVariable("CLICKHOUSE_PASSWORD"));
+    var response = await ch.SendAsync(request);
+    return long.Parse((await response.Content.ReadAsStringAsync()).Trim());
+}
+
+Process StartService()
+{
+    var start = new ProcessStartInfo("dotnet", [appDll]) { WorkingDirectory = Path.GetDirectoryName(appDll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+    start.Environment["PORT"] = port.ToString();
+    start.Environment["HOSTNAME"] = "127.0.0.1";
+    start.Environment["LANGFUSE_LOG_LEVEL"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "warn";
+    start.Environment["LANGFUSE_INIT_ORG_ID"] = "bench-org";
+    start.Environment["LANGFUSE_INIT_PROJECT_ID"] = projectId;
+    start.Environment["LANGFUSE_INIT_PROJECT_PUBLIC_KEY"] = pk;
+    start.Environment["LANGFUSE_INIT_PROJECT_SECRET_KEY"] = sk;
+    var process = Process.Start(start)!;
+    process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("\"@l\":\"Error\"") == true || e.Data?.Contains("Stored ") == true) Console.Error.WriteLine(e.Data); };
+    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    return process;
+}
+
+async Task WaitHealthy()
+{
+    var watch = Stopwatch.StartNew();
+    while (watch.Elapsed < TimeSpan.FromSeconds(60))
+    {
+        try { if ((await http.GetAsync("/api/public/health")).IsSuccessStatusCode) { Console.WriteLine($"Service healthy after {watch.Elapsed.TotalSeconds:F1} s"); return; } }
+        catch (HttpRequestException) { }
+        await Task.Delay(100);
+    }
+    throw new TimeoutException("service did not start");
+}
+
+static long Rss(int pid)
+{
+    try
+    {
+        var line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+    catch (Exception) { return 0; }
+}
+
+static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+int ArgInt(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}
+
+sealed record LoadResult(long Events, long TotalObservations, long Errors, TimeSpan Elapsed, List<double> Latencies, List<double> Freshness);
