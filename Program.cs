@@ -2,6 +2,7 @@ using FastEndpoints;
 using FastEndpoints.Swagger;
 using JasperFx;
 using Langfuse.Features.Health;
+using Langfuse.Features.Models;
 using Langfuse.Features.Projects;
 using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Auth;
@@ -45,6 +46,7 @@ builder.Services.AddLangfuseStores(settings);
 builder.Services.AddLangfuseAuth();
 builder.Services.AddSingleton<StoreProbe>();
 builder.Services.AddProjectsFeature();
+builder.Services.AddModelsFeature();
 builder.Services.AddTracingFeature();
 // Registered after the features: hosted services stop in reverse order, so consumers stop reading and drain
 // before the handlers' own services (the ingestion pipeline) shut down.

@@ -7,7 +7,7 @@ using Langfuse.Infrastructure.Errors;
 namespace Langfuse.Features.Tracing.GetObservation;
 
 /// <summary>GET /api/public/observations/{observationId}.</summary>
-sealed class Endpoint(TracingReads reads, ModelCatalog catalog) : EndpointWithoutRequest
+sealed class Endpoint(TracingReads reads) : EndpointWithoutRequest
 {
     public override void Configure()
     {
@@ -24,6 +24,6 @@ sealed class Endpoint(TracingReads reads, ModelCatalog catalog) : EndpointWithou
             await PublicApiErrors.WriteAsync(HttpContext, 404, $"Observation {id} not found within authorized project", "LangfuseNotFoundError");
             return;
         }
-        await HttpContext.Response.WriteAsJsonAsync(ApiViews.Observation(observation, catalog), ct);
+        await HttpContext.Response.WriteAsJsonAsync(ApiViews.Observation(observation, await reads.ModelLookupAsync(HttpContext.Project().ProjectId, ct)), ct);
     }
 }

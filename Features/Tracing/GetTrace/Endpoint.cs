@@ -7,7 +7,7 @@ using Langfuse.Infrastructure.Errors;
 namespace Langfuse.Features.Tracing.GetTrace;
 
 /// <summary>GET /api/public/traces/{traceId}: the trace with its observations and scores, latency and total cost.</summary>
-sealed class Endpoint(TracingReads reads, ModelCatalog catalog) : EndpointWithoutRequest
+sealed class Endpoint(TracingReads reads) : EndpointWithoutRequest
 {
     public override void Configure()
     {
@@ -28,6 +28,6 @@ sealed class Endpoint(TracingReads reads, ModelCatalog catalog) : EndpointWithou
             await PublicApiErrors.WriteAsync(HttpContext, 404, $"Trace {traceId} not found within authorized project", "LangfuseNotFoundError");
             return;
         }
-        await HttpContext.Response.WriteAsJsonAsync(ApiViews.TraceWithDetails(trace, await observationsTask, await scoresTask, catalog), ct);
+        await HttpContext.Response.WriteAsJsonAsync(ApiViews.TraceWithDetails(trace, await observationsTask, await scoresTask, await reads.ModelLookupAsync(project, ct)), ct);
     }
 }

@@ -29,6 +29,7 @@ public sealed class ModelCatalog
     }
 
     public string Source { get; }
+    public ModelPrice? ById(string id) => _builtIn.FirstOrDefault(m => m.Id == id);
     public IReadOnlyList<ModelPrice> BuiltIn => _builtIn;
 
     public ModelPrice? Match(string? modelName)

@@ -10,11 +10,12 @@ public sealed record Usage(
 /// <summary>Usage and cost of one merged observation, as Langfuse computes them (ingestion.md §1.3 and §4).</summary>
 public sealed class UsageCalculator(ModelCatalog catalog, TokenCounter tokens)
 {
-    public Usage Calculate(JsonObject state, string? model, string level)
+    /// <param name="projectModels">The project's own model definitions, matched before the built-in table.</param>
+    public Usage Calculate(JsonObject state, string? model, string level, IReadOnlyList<ModelPrice> projectModels)
     {
         var provided = ProvidedUsage(state["usage"] as JsonObject, state["usageDetails"] as JsonObject);
         var providedCost = ProvidedCost(state["usage"] as JsonObject, state["costDetails"] as JsonObject);
-        var match = catalog.Match(model);
+        var match = string.IsNullOrWhiteSpace(model) ? null : projectModels.FirstOrDefault(m => m.Pattern.IsMatch(model)) ?? catalog.Match(model);
 
         Dictionary<string, long> usage;
         if (match is not null && provided.Count == 0 && providedCost.Count == 0 && level != "ERROR")

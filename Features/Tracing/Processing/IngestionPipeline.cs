@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Langfuse.Features.Models;
 using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Storage;
 
@@ -10,7 +11,7 @@ namespace Langfuse.Features.Tracing.Processing;
 /// read back each touched entity's full history, fold, write the merged rows. Each submitter's task completes only
 /// when its events are stored, so the Redis entry is acknowledged after the write, never before.
 /// </summary>
-public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ILogger<IngestionPipeline> log) : IHostedService
+public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ProjectModels models, ILogger<IngestionPipeline> log) : IHostedService
 {
     sealed record Pending(IngestBatch Batch, TaskCompletionSource Done);
 
@@ -96,12 +97,13 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ILog
             if (older.Count > 0)
                 foreach (var entity in (await store.HistoryAsync(group.Key.ProjectId, group.Key.EntityType, older, ct)).GroupBy(h => h.EntityId))
                     fresh[entity.Key] = entity.ToList();
+            var projectModels = group.Key.EntityType == EntityTypes.Observation ? await models.PricesAsync(group.Key.ProjectId, ct) : [];
             foreach (var (entityId, events) in fresh)
             {
                 switch (group.Key.EntityType)
                 {
                     case EntityTypes.Trace: traces.Add(mapper.Trace(group.Key.ProjectId, entityId, events, now)); break;
-                    case EntityTypes.Observation: observations.Add(mapper.Observation(group.Key.ProjectId, entityId, events, now)); break;
+                    case EntityTypes.Observation: observations.Add(mapper.Observation(group.Key.ProjectId, entityId, events, now, projectModels)); break;
                     case EntityTypes.Score: scores.Add(mapper.Score(group.Key.ProjectId, entityId, events, now)); break;
                 }
             }

@@ -47,7 +47,7 @@ public sealed class RowMapper(UsageCalculator usage)
         };
     }
 
-    public ObservationRow Observation(string projectId, string id, IReadOnlyList<EventLogRow> events, long now)
+    public ObservationRow Observation(string projectId, string id, IReadOnlyList<EventLogRow> events, long now, IReadOnlyList<ModelPrice> projectModels)
     {
         var folded = EventFolder.Fold(events, ObservationImmutable, (e, body) =>
         {
@@ -64,7 +64,7 @@ public sealed class RowMapper(UsageCalculator usage)
         if (end < start) end = start;
         var level = Values.String(s, "level") ?? "DEFAULT";
         var model = Values.String(s, "model");
-        var u = usage.Calculate(s, model, level);
+        var u = usage.Calculate(s, model, level, projectModels);
         return new ObservationRow
         {
             ProjectId = projectId,

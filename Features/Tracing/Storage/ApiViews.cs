@@ -53,26 +53,26 @@ public static class ApiViews
         ["updatedAt"] = Values.IsoMs(t.UpdatedAt),
     };
 
-    public static JsonObject TraceWithDetails(TraceRow t, IReadOnlyList<ObservationRow> observations, IReadOnlyList<ScoreRow> scores, ModelCatalog catalog)
+    public static JsonObject TraceWithDetails(TraceRow t, IReadOnlyList<ObservationRow> observations, IReadOnlyList<ScoreRow> scores, Func<string, ModelPrice?> modelById)
     {
         var view = Trace(t);
         view["htmlPath"] = $"/project/{t.ProjectId}/traces/{t.Id}";
         view["latency"] = observations.Count == 0 ? 0
             : (observations.Max(o => o.EndTime ?? o.StartTime) - observations.Min(o => o.StartTime)) / 1000.0;
         view["totalCost"] = observations.Sum(o => o.TotalCost ?? 0);
-        view["observations"] = new JsonArray(observations.Select(o => (JsonNode?)Observation(o, catalog)).ToArray());
+        view["observations"] = new JsonArray(observations.Select(o => (JsonNode?)Observation(o, modelById)).ToArray());
         view["scores"] = new JsonArray(scores.Select(s => (JsonNode?)Score(s)).ToArray());
         return view;
     }
 
-    public static JsonObject Observation(ObservationRow o, ModelCatalog catalog)
+    public static JsonObject Observation(ObservationRow o, Func<string, ModelPrice?> modelById)
     {
         var usage = o.UsageKeys.Zip(o.UsageValues).ToDictionary(p => p.First, p => p.Second);
         var cost = o.CostKeys.Zip(o.CostValues).ToDictionary(p => p.First, p => p.Second);
         double? Sum(Func<string, bool> keys) => cost.Any(kv => keys(kv.Key)) ? cost.Where(kv => keys(kv.Key)).Sum(kv => kv.Value) : null;
         var inputCost = Sum(k => k.Contains("input", StringComparison.Ordinal));
         var outputCost = Sum(k => k.Contains("output", StringComparison.Ordinal));
-        var model = o.InternalModelId is null ? null : catalog.Match(o.ProvidedModelName);
+        var model = o.InternalModelId is null ? null : modelById(o.InternalModelId);
         double? Price(string key) => model is not null && model.Prices.TryGetValue(key, out var p) ? (double)p : null;
 
         return new JsonObject

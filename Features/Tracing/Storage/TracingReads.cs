@@ -1,3 +1,5 @@
+using Langfuse.Features.Models;
+using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Storage;
@@ -6,8 +8,15 @@ namespace Langfuse.Features.Tracing.Storage;
 /// Reads of merged rows, always bounded by the caller's project. Each entity may have several row versions until
 /// ClickHouse merges them; the one folded from the most events wins (ORDER BY fold_version DESC LIMIT 1 BY id).
 /// </summary>
-public sealed class TracingReads(ClickHouseGateway clickHouse)
+public sealed class TracingReads(ClickHouseGateway clickHouse, ProjectModels projectModels, ModelCatalog catalog)
 {
+    /// <summary>Resolves a stored internal_model_id to its prices: the project's own models, then the built-in ones.</summary>
+    public async Task<Func<string, ModelPrice?>> ModelLookupAsync(string projectId, CancellationToken ct)
+    {
+        var own = (await projectModels.PricesAsync(projectId, ct)).ToDictionary(m => m.Id);
+        return id => own.TryGetValue(id, out var m) ? m : catalog.ById(id);
+    }
+
     public async Task<TraceRow?> TraceAsync(string projectId, string traceId, CancellationToken ct) =>
         Live(await clickHouse.QueryAsync<TraceRow>(Sql.Of(
             $"SELECT * FROM traces WHERE project_id = {projectId} AND id = {traceId} ORDER BY fold_version DESC LIMIT 1"), ct)).FirstOrDefault();
