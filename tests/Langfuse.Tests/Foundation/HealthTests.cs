@@ -1,4 +1,9 @@
+using Alba;
 using Langfuse.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Langfuse.Tests.Foundation;
 
@@ -16,6 +21,21 @@ public sealed class FaultyStoresFixture : AppFixture
         ClickHouse = new FaultProxy(TestStores.ClickHouseUrl.Host, TestStores.ClickHouseUrl.Port);
         var (redisHost, redisPort) = TestStores.RedisEndpoint;
         Redis = new FaultProxy(redisHost, redisPort);
+    }
+
+    /// <summary>A route that fails the way a bug would, to observe the 500 contract.</summary>
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddTransient<IStartupFilter, FailingRoute>();
+
+    sealed class FailingRoute : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((HttpContext context, Func<Task> _) => context.Request.Path == "/api/public/test-failure"
+                ? throw new InvalidOperationException("secret internal detail")
+                : Task.CompletedTask);
+        };
     }
 
     protected override IDictionary<string, string> Overrides => new Dictionary<string, string>
@@ -66,6 +86,23 @@ public sealed class HealthTests(FaultyStoresFixture app)
             var (status, _) = await app.Host.GetAsync(null, "/api/public/health");
             return status == 200;
         }, TimeSpan.FromSeconds(20), $"health did not recover after {store} came back");
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_with_a_correlation_id_and_no_internals()
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/public/test-failure");
+            s.StatusCodeShouldBe(500);
+        });
+        var text = await result.ReadAsTextAsync();
+        text.ShouldNotContain("secret internal detail");
+        text.ShouldNotContain("   at ");
+        var body = System.Text.Json.JsonDocument.Parse(text).RootElement;
+        body.GetProperty("message").GetString().ShouldBe("Internal Server Error");
+        body.GetProperty("correlationId").GetString().ShouldNotBeNullOrEmpty();
+        (await app.Host.GetAsync(null, "/api/public/health")).Status.ShouldBe(200); // nothing wedged
     }
 
     [Fact]

@@ -23,9 +23,15 @@ public class AppFixture : IAsyncLifetime
         Host = await AlbaHost.For<Program>(builder =>
         {
             foreach (var (key, value) in Overrides) builder.UseSetting(key, value);
-            builder.ConfigureServices(services => services.RunWolverineInSoloMode());
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                ConfigureServices(services);
+            });
         });
     }
+
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     public virtual async Task DisposeAsync() => await Host.DisposeAsync();
 
