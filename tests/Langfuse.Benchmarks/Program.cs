@@ -16,6 +16,11 @@ var baseUrl = $"http://127.0.0.1:{port}";
 var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
 var (pk, sk, projectId) = ($"pk-lf-bench-{run}", $"sk-lf-bench-{run}", $"bench-{run}");
 
+using (var probe = new System.Net.Sockets.TcpClient())
+{
+    try { probe.Connect("127.0.0.1", port); throw new InvalidOperationException($"port {port} is already in use: stop whatever listens there first"); }
+    catch (System.Net.Sockets.SocketException) { }
+}
 using var service = StartService();
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{pk}:{sk}")));
@@ -65,6 +70,7 @@ Console.WriteLine($"| request latency p50 / p99 / max | {P(latencies, 0.50):F1} 
 Console.WriteLine($"| 207 → trace readable with all observations p50 / p99 / max | {P(freshness, 0.50):F0} / **{P(freshness, 0.99):F0}** / {freshness.LastOrDefault():F0} ms ({freshness.Length} sampled traces) |");
 Console.WriteLine($"| service memory (RSS) after warm-up / peak | {idleishRss / 1048576} MB / **{peakRss / 1048576} MB** |");
 Console.WriteLine($"| errors | {result.Errors} |");
+if (service.HasExited) { Console.Error.WriteLine("the service died during the run"); return 1; }
 service.Kill(true);
 return 0;
 
@@ -215,6 +221,7 @@ async Task WaitHealthy()
     var watch = Stopwatch.StartNew();
     while (watch.Elapsed < TimeSpan.FromSeconds(60))
     {
+        if (service.HasExited) throw new InvalidOperationException($"the service exited with code {service.ExitCode} (is port {port} taken?)");
         try { if ((await http.GetAsync("/api/public/health")).IsSuccessStatusCode) { Console.WriteLine($"Service healthy after {watch.Elapsed.TotalSeconds:F1} s"); return; } }
         catch (HttpRequestException) { }
         await Task.Delay(100);
@@ -229,7 +236,7 @@ static long Rss(int pid)
         var line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
-    catch (Exception) { return 0; }
+    catch (Exception e) { Console.Error.WriteLine($"cannot read memory of {pid}: {e.Message}"); return 0; }
 }
 
 static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
