@@ -4,6 +4,7 @@ using JasperFx;
 using Langfuse.Features.Health;
 using Langfuse.Features.Models;
 using Langfuse.Features.Projects;
+using Langfuse.Features.Prompts;
 using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Configuration;
@@ -47,6 +48,7 @@ builder.Services.AddLangfuseAuth();
 builder.Services.AddSingleton<StoreProbe>();
 builder.Services.AddProjectsFeature();
 builder.Services.AddModelsFeature();
+builder.Services.AddPromptsFeature();
 builder.Services.AddTracingFeature();
 // Registered after the features: hosted services stop in reverse order, so consumers stop reading and drain
 // before the handlers' own services (the ingestion pipeline) shut down.
