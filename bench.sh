@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on this machine, against private store instances under .data/bench (own ports).
-#   ./bench.sh ingestion [--seconds 60] [--clients 8]   end-to-end batch ingestion
+#   ./bench.sh ingestion [--seconds 60] [--rate 5000]   end-to-end batch ingestion (events/s offered)
+#   ./bench.sh prompts [--seconds 30] [--rate 1000]     GET a prompt by label (requests/s offered)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
@@ -25,6 +26,6 @@ dotnet build tests/Langfuse.Benchmarks/Langfuse.Benchmarks.csproj -c Release -no
 export BENCH_APP_DLL=$PWD/$DATA/app/Langfuse.dll
 what=${1:-ingestion}; shift || true
 case "$what" in
-  ingestion) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$@" ;;
+  ingestion|prompts) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$what" "$@" ;;
   *) echo "unknown benchmark: $what" >&2; exit 2 ;;
 esac

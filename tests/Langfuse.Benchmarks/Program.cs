@@ -6,10 +6,12 @@ using System.Text.Json.Nodes;
 
 // End-to-end ingestion benchmark: starts the service as its own process (Release build) on the stores bench.sh
 // started, drives it over HTTP with batches of 100 mixed events, and reports throughput, request latency,
-// time from 207 to a readable trace, and the service's peak memory. Usage: ingestion [--seconds N] [--clients N]
+// time from 207 to a readable trace, and the service's peak memory.
+// Usage: ingestion [--seconds N] [--clients N] [--rate events/s]  |  prompts [--seconds N] [--rate requests/s]
 var seconds = ArgInt("--seconds", 60);
 var clients = ArgInt("--clients", 8);
-var rate = ArgInt("--rate", 5000); // events/s offered in total; 0 = as fast as the clients can go
+var rate = ArgInt("--rate", 5000);
+if (args.Length > 0 && args[0] == "prompts") seconds = ArgInt("--seconds", 30); // events/s offered in total; 0 = as fast as the clients can go
 var appDll = Environment.GetEnvironmentVariable("BENCH_APP_DLL") ?? throw new InvalidOperationException("BENCH_APP_DLL is not set (run ./bench.sh)");
 var port = ArgInt("--port", 3999);
 var baseUrl = $"http://127.0.0.1:{port}";
@@ -22,7 +24,7 @@ using (var probe = new System.Net.Sockets.TcpClient())
     catch (System.Net.Sockets.SocketException) { }
 }
 using var service = StartService();
-using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{pk}:{sk}")));
 await WaitHealthy();
 
@@ -37,6 +39,8 @@ var sampler = Task.Run(async () =>
         try { await Task.Delay(250, stopSampling.Token); } catch (OperationCanceledException) { }
     }
 });
+
+if (args.Length > 0 && args[0] == "prompts") return await PromptsBenchmark();
 
 Console.WriteLine($"Warming up (5 s) ...");
 await Load(TimeSpan.FromSeconds(5), clients, record: false);
@@ -73,6 +77,74 @@ Console.WriteLine($"| errors | {result.Errors} |");
 if (service.HasExited) { Console.Error.WriteLine("the service died during the run"); return 1; }
 service.Kill(true);
 return 0;
+
+// GET /api/public/v2/prompts/{name} (label production) at a fixed request rate, open loop: each request's latency
+// counts from the moment it was due, so a stall shows up in the percentiles instead of silently lowering the rate.
+async Task<int> PromptsBenchmark()
+{
+    var requestRate = ArgInt("--rate", 1000);
+    var name = $"bench-prompt-{run}";
+    var create = await http.PostAsync("/api/public/v2/prompts", new StringContent(
+        JsonSerializer.Serialize(new { name, prompt = "You are a helpful assistant. Answer {{question}} briefly. " + new string('x', 400), labels = new[] { "production" }, config = new { temperature = 0.2 } }),
+        Encoding.UTF8, "application/json"));
+    if ((int)create.StatusCode != 201) throw new InvalidOperationException($"could not create the prompt: {create.StatusCode}");
+    var url = $"/api/public/v2/prompts/{Uri.EscapeDataString(name)}?label=production";
+
+    async Task<(List<double> Latencies, int Errors)> Run(TimeSpan duration)
+    {
+        var latencies = new List<double>();
+        var errors = 0;
+        var inFlight = new List<Task>();
+        var watch = Stopwatch.StartNew();
+        var sent = 0L;
+        async Task One(TimeSpan dueAt)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url);
+                await response.Content.ReadAsByteArrayAsync();
+                var latency = (watch.Elapsed - dueAt).TotalMilliseconds;
+                lock (latencies) { latencies.Add(latency); if (!response.IsSuccessStatusCode) errors++; }
+            }
+            catch (Exception) { lock (latencies) errors++; }
+        }
+        // A dedicated thread paces the requests (timer resolution would otherwise send them in bursts).
+        var pacer = new Thread(() =>
+        {
+            while (watch.Elapsed < duration)
+            {
+                var due = (long)(watch.Elapsed.TotalSeconds * requestRate);
+                for (; sent < due; sent++)
+                {
+                    var task = One(TimeSpan.FromSeconds(sent / (double)requestRate));
+                    lock (inFlight) inFlight.Add(task);
+                }
+                Thread.Sleep(1); // ~1 ms on Linux: at most one or two requests are due per wake-up
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        pacer.Start();
+        pacer.Join();
+        await Task.WhenAll(inFlight);
+        return (latencies, errors);
+    }
+
+    Console.WriteLine("Warming up (5 s) ...");
+    await Run(TimeSpan.FromSeconds(5));
+    Console.WriteLine($"Measuring for {seconds} s at {requestRate:N0} requests/s ...");
+    var (measured, failed) = await Run(TimeSpan.FromSeconds(seconds));
+    var sorted = measured.OrderBy(x => x).ToArray();
+    stopSampling.Cancel();
+    await sampler;
+    Console.WriteLine();
+    Console.WriteLine("| metric | value |");
+    Console.WriteLine("|---|---|");
+    Console.WriteLine($"| requests | {sorted.Length:N0} in {seconds} s = {sorted.Length / (double)seconds:N0} requests/s |");
+    Console.WriteLine($"| latency p50 / p99 / p99.9 / max | {P(sorted, 0.5):F2} / **{P(sorted, 0.99):F2}** / {P(sorted, 0.999):F2} / {sorted.LastOrDefault():F2} ms |");
+    Console.WriteLine($"| service memory (RSS) peak | {peakRss / 1048576} MB |");
+    Console.WriteLine($"| errors | {failed} |");
+    service.Kill(true);
+    return failed == 0 ? 0 : 1;
+}
 
 async Task<LoadResult> Load(TimeSpan duration, int concurrency, bool record)
 {
