@@ -2,6 +2,7 @@
 # Benchmarks on this machine, against private store instances under .data/bench (own ports).
 #   ./bench.sh ingestion [--seconds 60] [--rate 5000]   end-to-end batch ingestion (events/s offered)
 #   ./bench.sh prompts [--seconds 30] [--rate 1000]     GET a prompt by label (requests/s offered)
+#   ./bench.sh otel [--seconds 30] [--rate 5000]        OTLP/HTTP protobuf exports end to end (spans/s offered)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
@@ -26,6 +27,6 @@ dotnet build tests/Langfuse.Benchmarks/Langfuse.Benchmarks.csproj -c Release -no
 export BENCH_APP_DLL=$PWD/$DATA/app/Langfuse.dll
 what=${1:-ingestion}; shift || true
 case "$what" in
-  ingestion|prompts) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$what" "$@" ;;
+  ingestion|prompts|otel) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$what" "$@" ;;
   *) echo "unknown benchmark: $what" >&2; exit 2 ;;
 esac

@@ -67,6 +67,10 @@ public static class OtelMapper
     public static string ObservationType(OtelSpan span)
     {
         var a = span.Attributes;
+        // Python SDK ≤ 3.3 marked generations as spans.
+        if (span.ScopeName?.StartsWith("langfuse-sdk", StringComparison.Ordinal) == true && Text(span.Resource, "telemetry.sdk.language") == "python"
+            && Text(a, "langfuse.observation.type") == "span" && a.Keys.Any(k => k.StartsWith("langfuse.observation.model.", StringComparison.Ordinal) || k == "langfuse.observation.usage_details"))
+            return "GENERATION";
         if (Text(a, "langfuse.observation.type") is { } t && LangfuseTypes.Contains(t.ToLowerInvariant())) return t.ToUpperInvariant();
         if (Text(a, "openinference.span.kind") is { } kind)
         {
@@ -86,12 +90,28 @@ public static class OtelMapper
             };
             if (mapped is not null) return mapped;
         }
+        if (Text(a, "genkit:metadata:subtype") is { } subtype)
+        {
+            var mapped = subtype switch
+            {
+                "model" or "background-model" => "GENERATION", "embedder" => "EMBEDDING", "tool" or "tool.v2" => "TOOL",
+                "retriever" => "RETRIEVER", "evaluator" => "EVALUATOR", _ => null,
+            };
+            if (mapped is not null) return mapped;
+        }
         if (Text(a, "ai.operationId") is { } aiOp && a.ContainsKey("ai.model.id"))
         {
             if (aiOp.EndsWith("doGenerate") || aiOp.EndsWith("doStream")) return "GENERATION";
             if (aiOp.EndsWith("doEmbed")) return "EMBEDDING";
         }
         if (a.ContainsKey("ai.toolCall.name") || a.ContainsKey("gen_ai.tool.name") || a.ContainsKey("gen_ai.tool.call.id")) return "TOOL";
+        if (a.Keys.Any(k => k.StartsWith("flue.tool.", StringComparison.Ordinal))) return "TOOL";
+        if (a.Keys.Any(k => k.StartsWith("flue.task.", StringComparison.Ordinal))) return "AGENT";
+        if (span.ScopeName == "livekit-agents")
+        {
+            if (span.Name is "agent_turn" or "start_agent_activity") return "AGENT";
+            if (span.Name == "function_tool") return "TOOL";
+        }
         if (ModelKeys.Any(a.ContainsKey)) return "GENERATION";
         return "SPAN";
     }
@@ -125,10 +145,14 @@ public static class OtelMapper
         if (UsageDetails(a) is { Count: > 0 } usage) body["usageDetails"] = usage;
         if (CostDetails(a) is { Count: > 0 } cost) body["costDetails"] = cost;
         if (Text(a, "langfuse.observation.completion_start_time") is { } cst) body["completionStartTime"] = cst.Trim('"');
+        else if ((Number(a, "ai.response.msToFirstChunk") ?? Number(a, "ai.stream.msToFirstChunk")) is { } firstChunkMs)
+            body["completionStartTime"] = Iso(span.StartNs + (long)(firstChunkMs * 1_000_000));
         if (type == "GENERATION")
         {
-            var promptName = Text(a, "langfuse.observation.prompt.name") ?? Text(a, "langfuse.prompt.name");
-            var promptVersion = Number(a, "langfuse.observation.prompt.version") ?? Number(a, "langfuse.prompt.version");
+            var linked = Text(a, "ai.telemetry.metadata.langfusePrompt") is { } lp ? TryParseObject(lp) : null;
+            var promptName = Text(a, "langfuse.observation.prompt.name") ?? Text(a, "langfuse.prompt.name") ?? linked?["name"]?.ToString();
+            var promptVersion = Number(a, "langfuse.observation.prompt.version") ?? Number(a, "langfuse.prompt.version")
+                ?? (linked?["version"] is JsonValue lv && double.TryParse(lv.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var pv) ? pv : null);
             if (promptName is not null && promptVersion is not null) { body["promptName"] = promptName; body["promptVersion"] = (int)promptVersion.Value; }
         }
         return body;
@@ -175,13 +199,7 @@ public static class OtelMapper
     static (JsonNode? Input, JsonNode? Output) InputOutput(OtelSpan span)
     {
         var a = span.Attributes;
-        (string In, string Out)[] pairs =
-        [
-            ("langfuse.observation.input", "langfuse.observation.output"), ("traceloop.entity.input", "traceloop.entity.output"),
-            ("input.value", "output.value"), ("mlflow.spanInputs", "mlflow.spanOutputs"), ("gen_ai.input.messages", "gen_ai.output.messages"),
-            ("ai.prompt.messages", "ai.response.text"), ("ai.prompt", "ai.result.text"), ("gen_ai.prompt", "gen_ai.completion"),
-            ("input", "output"),
-        ];
+        var pairs = IoPairs;
         JsonNode? input = null, output = null;
         foreach (var (i, o) in pairs)
         {
@@ -189,8 +207,19 @@ public static class OtelMapper
             output ??= Raw(a, o);
         }
         input ??= Flattened(a, "gen_ai.prompt.") ?? Flattened(a, "llm.input_messages.");
+        // gen_ai.system_instructions are the first message of the conversation.
+        if (Text(a, "gen_ai.system_instructions") is { } instructions && input is not null && TryParse(input.ToString()) is JsonArray list)
+            input = new JsonArray(new JsonNode?[] { new JsonObject { ["role"] = "system", ["content"] = instructions } }.Concat(list.Select(m => m?.DeepClone())).ToArray());
         output ??= Flattened(a, "gen_ai.completion.") ?? Flattened(a, "llm.output_messages.");
         // GenAI semantic-convention events.
+        // GenAI inference details event, and the legacy Semantic Kernel content events.
+        if (span.Events.FirstOrDefault(e => e.Name == "gen_ai.client.inference.operation.details") is { } details)
+        {
+            input ??= details.Attributes.GetValueOrDefault("gen_ai.input.messages")?.DeepClone();
+            output ??= details.Attributes.GetValueOrDefault("gen_ai.output.messages")?.DeepClone();
+        }
+        input ??= span.Events.FirstOrDefault(e => e.Name == "gen_ai.content.prompt")?.Attributes.GetValueOrDefault("gen_ai.prompt")?.DeepClone();
+        output ??= span.Events.FirstOrDefault(e => e.Name == "gen_ai.content.completion")?.Attributes.GetValueOrDefault("gen_ai.completion")?.DeepClone();
         if (input is null)
         {
             var messages = span.Events.Where(e => e.Name is "gen_ai.system.message" or "gen_ai.user.message" or "gen_ai.assistant.message" or "gen_ai.tool.message")
@@ -235,9 +264,30 @@ public static class OtelMapper
         metadata["resourceAttributes"] = new JsonObject(span.Resource.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
         metadata["scope"] = Scope(span);
         if (span.ScopeName?.StartsWith("langfuse-sdk", StringComparison.Ordinal) != true)
-            metadata["attributes"] = new JsonObject(a.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
+            metadata["attributes"] = new JsonObject(a.Where(kv => !Mapped(kv.Key)).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
         return metadata;
     }
+
+    /// <summary>Input/output attribute pairs, in the order Langfuse tries them (ingestion.md §5.3).</summary>
+    static readonly (string In, string Out)[] IoPairs =
+        [
+        ("langfuse.observation.input", "langfuse.observation.output"), ("genkit:input", "genkit:output"),
+        ("ai.toolCall.args", "ai.toolCall.result"), ("ai.prompt.messages", "ai.response.object"), ("ai.prompt.messages", "ai.response.toolCalls"),
+        ("gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response"), ("gcp.vertex.agent.tool_call_args", "gcp.vertex.agent.tool_response"),
+        ("traceloop.entity.input", "traceloop.entity.output"),
+        ("input.value", "output.value"), ("mlflow.spanInputs", "mlflow.spanOutputs"), ("gen_ai.input.messages", "gen_ai.output.messages"),
+        ("ai.prompt.messages", "ai.response.text"), ("ai.prompt", "ai.result.text"), ("gen_ai.prompt", "gen_ai.completion"),
+        ("input", "output"), ("pydantic_ai.all_messages", "final_result"), ("tool_arguments", "tool_response"),
+        ("prompt", "all_messages_events"),
+    ];
+
+    static readonly HashSet<string> IoKeys = IoPairs.SelectMany(p => new[] { p.In, p.Out }).ToHashSet();
+
+    /// <summary>Attributes already carried by a mapped field are not repeated in metadata.attributes (inputs and outputs can be large).</summary>
+    static bool Mapped(string key) =>
+        key.StartsWith("langfuse.", StringComparison.Ordinal) || IoKeys.Contains(key)
+        || key.StartsWith("gen_ai.prompt.", StringComparison.Ordinal) || key.StartsWith("gen_ai.completion.", StringComparison.Ordinal)
+        || key.StartsWith("llm.input_messages.", StringComparison.Ordinal) || key.StartsWith("llm.output_messages.", StringComparison.Ordinal);
 
     static JsonObject Scope(OtelSpan span) => new()
     {
@@ -271,9 +321,9 @@ public static class OtelMapper
         var cacheRead = Get("gen_ai.usage.cache_read_input_tokens", "gen_ai.usage.input_tokens_details.cached_tokens") ?? 0;
         var cacheCreation = Get("gen_ai.usage.cache_creation_input_tokens") ?? 0;
         var reasoning = Get("gen_ai.usage.output_tokens_details.reasoning_tokens", "gen_ai.usage.reasoning_tokens") ?? 0;
-        if (Get("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt") is { } input) usage["input"] = Math.Max(0, input - cacheRead - cacheCreation);
-        if (Get("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion") is { } output) usage["output"] = Math.Max(0, output - reasoning);
-        if (Get("gen_ai.usage.total_tokens", "llm.token_count.total") is { } total) usage["total"] = total;
+        if (Get("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt", "ai.usage.promptTokens", "ai.usage.inputTokens") is { } input) usage["input"] = Math.Max(0, input - cacheRead - cacheCreation);
+        if (Get("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion", "ai.usage.completionTokens", "ai.usage.outputTokens") is { } output) usage["output"] = Math.Max(0, output - reasoning);
+        if (Get("gen_ai.usage.total_tokens", "llm.token_count.total", "ai.usage.tokens", "ai.usage.totalTokens") is { } total) usage["total"] = total;
         if (cacheRead > 0) usage["input_cached_tokens"] = cacheRead;
         if (cacheCreation > 0) usage["input_cache_creation"] = cacheCreation;
         if (reasoning > 0) usage["output_reasoning_tokens"] = reasoning;

@@ -27,7 +27,7 @@ public static class TracingModule
     public static RedisStreamsOptions AddTracingQueues(this RedisStreamsOptions streams, QueueSettings settings) =>
         streams.Route<IngestBatch>(new RedisQueue(IngestionQueue)
         {
-            BatchSize = 200,
+            BatchSize = 64,
             Parallelism = 64,
             MaxAttempts = settings.MaxAttempts,
             BackoffBase = TimeSpan.FromMilliseconds(settings.BackoffBaseMs),

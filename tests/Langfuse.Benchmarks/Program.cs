@@ -41,6 +41,7 @@ var sampler = Task.Run(async () =>
 });
 
 if (args.Length > 0 && args[0] == "prompts") return await PromptsBenchmark();
+if (args.Length > 0 && args[0] == "otel") return await OtelBenchmark();
 
 Console.WriteLine($"Warming up (5 s) ...");
 await Load(TimeSpan.FromSeconds(5), clients, record: false);
@@ -77,6 +78,125 @@ Console.WriteLine($"| errors | {result.Errors} |");
 if (service.HasExited) { Console.Error.WriteLine("the service died during the run"); return 1; }
 service.Kill(true);
 return 0;
+
+// OTLP/HTTP protobuf exports of 100 spans (10 traces × a root, LLM calls with gen_ai usage, tools, retrievals):
+// first decode + map in-process, then end to end at a fixed span rate, stored = observations in ClickHouse.
+async Task<int> OtelBenchmark()
+{
+    var spanRate = ArgInt("--rate", 5000);
+    Langfuse.Features.Otel.Proto.ExportTraceServiceRequest Export(Random random)
+    {
+        var request = new Langfuse.Features.Otel.Proto.ExportTraceServiceRequest();
+        var resourceSpans = new Langfuse.Features.Otel.Proto.ResourceSpans { Resource = new() };
+        resourceSpans.Resource.Attributes.Add(Kv("service.name", "bench-app"));
+        resourceSpans.Resource.Attributes.Add(Kv("deployment.environment", "bench"));
+        var scope = new Langfuse.Features.Otel.Proto.ScopeSpans { Scope = new() { Name = "bench-instrumentation", Version = "1.0.0" } };
+        resourceSpans.ScopeSpans.Add(scope);
+        request.ResourceSpans.Add(resourceSpans);
+        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        for (var t = 0; t < 10; t++)
+        {
+            var traceId = Google.Protobuf.ByteString.CopyFrom(Guid.NewGuid().ToByteArray());
+            var rootId = Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes(random.NextInt64()));
+            for (var i = 0; i < 10; i++)
+            {
+                var span = new Langfuse.Features.Otel.Proto.Span
+                {
+                    TraceId = traceId, SpanId = i == 0 ? rootId : Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes(random.NextInt64())),
+                    ParentSpanId = i == 0 ? Google.Protobuf.ByteString.Empty : rootId, Name = i == 0 ? "agent-run" : i % 3 == 0 ? "chat" : "step",
+                    StartTimeUnixNano = now + (ulong)i * 1_000_000, EndTimeUnixNano = now + (ulong)(i + 5) * 1_000_000,
+                };
+                span.Attributes.Add(Kv("input.value", Text(random)));
+                span.Attributes.Add(Kv("output.value", Text(random)));
+                if (i == 0) { span.Attributes.Add(Kv("user.id", $"user-{random.Next(1000)}")); span.Attributes.Add(Kv("session.id", $"s-{random.Next(10000)}")); }
+                if (i % 3 == 0 && i > 0)
+                {
+                    span.Attributes.Add(Kv("gen_ai.operation.name", "chat"));
+                    span.Attributes.Add(Kv("gen_ai.request.model", "gpt-4o-mini"));
+                    span.Attributes.Add(new Langfuse.Features.Otel.Proto.KeyValue { Key = "gen_ai.usage.input_tokens", Value = new() { IntValue = random.Next(100, 2000) } });
+                    span.Attributes.Add(new Langfuse.Features.Otel.Proto.KeyValue { Key = "gen_ai.usage.output_tokens", Value = new() { IntValue = random.Next(10, 500) } });
+                }
+                scope.Spans.Add(span);
+            }
+        }
+        return request;
+    }
+    static Langfuse.Features.Otel.Proto.KeyValue Kv(string key, string value) => new() { Key = key, Value = new() { StringValue = value } };
+
+    // In-process: decode + map only.
+    var sample = Enumerable.Range(0, 50).Select(i => Google.Protobuf.MessageExtensions.ToByteArray(Export(new Random(i)))).ToArray();
+    var mapWatch = Stopwatch.StartNew();
+    var mapped = 0L;
+    while (mapWatch.Elapsed < TimeSpan.FromSeconds(5))
+        foreach (var bytes in sample)
+            mapped += Langfuse.Features.Otel.OtelMapper.ToEvents(Langfuse.Features.Otel.OtlpDecoder.FromProtobuf(bytes)).Count(e => e.EntityType == "observation");
+    var decodeRate = mapped / mapWatch.Elapsed.TotalSeconds;
+    Console.WriteLine($"Decode + map in-process: {decodeRate:N0} spans/s on one thread ({sample[0].Length / 1024} KB per 100-span export)");
+
+    async Task<(long Spans, long Errors, TimeSpan Elapsed, List<double> Latencies)> Run(TimeSpan duration, bool record)
+    {
+        var latencies = new List<double>();
+        long spans = 0, errors = 0;
+        var watch = Stopwatch.StartNew();
+        var inFlight = new List<Task>();
+        var exportsPerSecond = spanRate / 100.0;
+        var sent = 0L;
+        var random = new Random(record ? 1 : 2);
+        while (watch.Elapsed < duration)
+        {
+            var due = (long)(watch.Elapsed.TotalSeconds * exportsPerSecond);
+            for (; sent < due; sent++)
+            {
+                var body = Google.Protobuf.MessageExtensions.ToByteArray(Export(random));
+                inFlight.Add(Task.Run(async () =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+                    try
+                    {
+                        using var response = await http.PostAsync("/api/public/otel/v1/traces", content);
+                        if (!response.IsSuccessStatusCode) { Interlocked.Increment(ref errors); return; }
+                        Interlocked.Add(ref spans, 100);
+                        if (record) lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                    catch (Exception) { Interlocked.Increment(ref errors); }
+                }));
+            }
+            await Task.Delay(2);
+        }
+        await Task.WhenAll(inFlight);
+        return (spans, errors, watch.Elapsed, latencies);
+    }
+
+    Console.WriteLine("Warming up (5 s) ...");
+    await Run(TimeSpan.FromSeconds(5), false);
+    var before = await CountStoredObservations();
+    Console.WriteLine($"Measuring for {seconds} s at {spanRate:N0} spans/s ...");
+    var result = await Run(TimeSpan.FromSeconds(seconds), true);
+    var drain = Stopwatch.StartNew();
+    long stored = 0;
+    while (drain.Elapsed < TimeSpan.FromMinutes(5))
+    {
+        stored = await CountStoredObservations() - before;
+        if (stored >= result.Spans) break;
+        await Task.Delay(200);
+    }
+    stopSampling.Cancel();
+    await sampler;
+    var sorted = result.Latencies.OrderBy(x => x).ToArray();
+    Console.WriteLine();
+    Console.WriteLine("| metric | value |");
+    Console.WriteLine("|---|---|");
+    Console.WriteLine($"| decode + map (in-process, one thread) | {decodeRate:N0} spans/s |");
+    Console.WriteLine($"| spans accepted | {result.Spans:N0} in {result.Elapsed.TotalSeconds:F1} s = **{result.Spans / result.Elapsed.TotalSeconds:N0} spans/s** |");
+    Console.WriteLine($"| spans stored (accepted → all in ClickHouse) | {result.Spans / (result.Elapsed.TotalSeconds + drain.Elapsed.TotalSeconds):N0} spans/s (backlog drained {drain.Elapsed.TotalSeconds:F1} s after load stopped; {stored:N0}/{result.Spans:N0}) |");
+    Console.WriteLine($"| export latency p50 / p99 | {P(sorted, 0.5):F1} / **{P(sorted, 0.99):F1}** ms |");
+    Console.WriteLine($"| service memory (RSS) peak | {peakRss / 1048576} MB |");
+    Console.WriteLine($"| errors | {result.Errors} |");
+    service.Kill(true);
+    return 0;
+}
 
 // GET /api/public/v2/prompts/{name} (label production) at a fixed request rate, open loop: each request's latency
 // counts from the moment it was due, so a stall shows up in the percentiles instead of silently lowering the rate.
