@@ -2,6 +2,7 @@ using FastEndpoints;
 using FastEndpoints.Swagger;
 using JasperFx;
 using Langfuse.Features.Health;
+using Langfuse.Features.Datasets;
 using Langfuse.Features.Models;
 using Langfuse.Features.Projects;
 using Langfuse.Features.Prompts;
@@ -49,6 +50,7 @@ builder.Services.AddSingleton<StoreProbe>();
 builder.Services.AddProjectsFeature();
 builder.Services.AddModelsFeature();
 builder.Services.AddPromptsFeature();
+builder.Services.AddDatasetsFeature();
 builder.Services.AddTracingFeature();
 // Registered after the features: hosted services stop in reverse order, so consumers stop reading and drain
 // before the handlers' own services (the ingestion pipeline) shut down.

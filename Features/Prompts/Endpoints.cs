@@ -9,15 +9,7 @@ namespace Langfuse.Features.Prompts;
 /// <summary>Shared plumbing of the prompt endpoints: the JSON body, and rule violations in Langfuse's error shape.</summary>
 static class PromptHttp
 {
-    public static async Task RunAsync(HttpContext http, Func<string, Task> action)
-    {
-        try { await action(http.Project().ProjectId); }
-        catch (PromptException e)
-        {
-            var error = e.Status switch { 404 => "LangfuseNotFoundError", 409 => "LangfuseConflictError", 503 => "ServiceUnavailableError", _ => "InvalidRequestError" };
-            await PublicApiErrors.WriteAsync(http, e.Status, e.Message, error);
-        }
-    }
+    public static Task RunAsync(HttpContext http, Func<string, Task> action) => ApiProblem.RunAsync(http, action);
 
     public static async Task<JsonObject?> ReadObjectAsync(HttpContext http, CancellationToken ct)
     {

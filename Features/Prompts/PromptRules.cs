@@ -5,10 +5,7 @@ using System.Text.RegularExpressions;
 namespace Langfuse.Features.Prompts;
 
 /// <summary>A rule violation, with the HTTP status Langfuse answers it with.</summary>
-public sealed class PromptException(int status, string message) : Exception(message)
-{
-    public int Status { get; } = status;
-}
+public sealed class PromptException(int status, string message) : Langfuse.Infrastructure.Errors.ApiProblem(status, message);
 
 /// <summary>Langfuse's prompt rules: names, labels, chat messages, and @@@langfusePrompt@@@ references.</summary>
 public static partial class PromptRules
