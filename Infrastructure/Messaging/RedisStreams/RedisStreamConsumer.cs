@@ -73,13 +73,44 @@ public sealed class RedisStreamConsumer(
                 await Delay(TimeSpan.FromSeconds(1), stop);
                 continue;
             }
-            if (handled == 0)
+            if (handled == 0 && !stop.IsCancellationRequested)
             {
                 var untilReclaim = TimeSpan.FromSeconds((nextReclaim - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
                 var wait = untilReclaim < queue.IdlePoll ? untilReclaim : queue.IdlePoll;
                 try { if (wait > TimeSpan.Zero) await _wake.WaitAsync(wait, stop); }
                 catch (OperationCanceledException) { break; }
             }
+        }
+    }
+
+    /// <summary>
+    /// On a graceful stop, entries this consumer still holds (their handler failed or was cut short) are put back on
+    /// the stream as new entries, so another consumer takes them now instead of after <see cref="RedisQueue.ClaimAfter"/>.
+    /// </summary>
+    public async Task HandOffPendingAsync()
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var mine = await db.StreamPendingMessagesAsync(_stream, _group, 1000, consumerName);
+            foreach (var p in mine)
+            {
+                if (_inFlight.ContainsKey(p.MessageId.ToString())) continue;
+                var entries = await db.StreamClaimAsync(_stream, _group, consumerName, 0, [p.MessageId]);
+                foreach (var entry in entries.Where(e => !e.IsNull))
+                {
+                    var tx = db.CreateTransaction();
+                    _ = tx.StreamAddAsync(_stream, entry.Values);
+                    _ = tx.StreamAcknowledgeAsync(_stream, _group, entry.Id);
+                    _ = tx.StreamDeleteAsync(_stream, [entry.Id]);
+                    await tx.ExecuteAsync();
+                }
+            }
+            if (mine.Length > 0) logger.LogInformation("Redis stream {Queue}: handed {Count} pending entries back on shutdown", queue.Name, mine.Length);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Redis stream {Queue}: could not hand back pending entries ({Error}); they will be claimed later", queue.Name, e.Message);
         }
     }
 

@@ -5,13 +5,35 @@ using Wolverine;
 
 namespace Langfuse.Infrastructure.Messaging.RedisStreams;
 
-/// <summary>Runs one <see cref="RedisStreamConsumer"/> per queue and hands each message to its Wolverine handler.</summary>
+/// <summary>
+/// Runs one <see cref="RedisStreamConsumer"/> per queue and hands each message to its Wolverine handler.
+/// On shutdown it stops consuming in <see cref="StoppingAsync"/>, which runs before any hosted service (Wolverine
+/// included) stops: handlers in flight finish, and whatever this process still holds goes back on the stream.
+/// </summary>
 public sealed class RedisStreamsHost(
     IConnectionMultiplexer redis, RedisStreamsOptions options, IServiceScopeFactory scopes,
-    RedisStreamsMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RedisStreamsHost> logger) : BackgroundService
+    RedisStreamsMetrics metrics, IHostApplicationLifetime lifetime, ILogger<RedisStreamsHost> logger) : BackgroundService, IHostedLifecycleService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    readonly CancellationTokenSource _consuming = new();
+    readonly List<RedisStreamConsumer> _consumers = [];
+    Task _loops = Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken ct)
     {
+        _consuming.Cancel();
+        try { await _loops.WaitAsync(RedisStreamConsumer.DrainTimeout + TimeSpan.FromSeconds(2), ct); }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
+        foreach (var consumer in _consumers) await consumer.HandOffPendingAsync();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _consuming.Token);
+        var stoppingToken = linked.Token;
         // Handlers run through Wolverine, which is ready only once the whole host has started.
         var started = new TaskCompletionSource();
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
@@ -19,16 +41,19 @@ public sealed class RedisStreamsHost(
         {
             try { await started.Task; } catch (OperationCanceledException) { return; }
         }
-        var loops = new List<Task> { metrics.SampleAsync(stoppingToken) };
+        var sampling = metrics.SampleAsync(stoppingToken);
+        var loops = new List<Task>();
         if (options.Consume)
         {
             foreach (var queue in options.Queues.Values)
             {
                 var consumer = new RedisStreamConsumer(redis, options, queue, options.ConsumerName, DispatchToWolverine, logger);
-                loops.Add(Task.Run(() => consumer.RunAsync(stoppingToken), stoppingToken));
+                _consumers.Add(consumer);
+                loops.Add(Task.Run(() => consumer.RunAsync(stoppingToken), CancellationToken.None));
             }
         }
-        await Task.WhenAll(loops);
+        _loops = Task.WhenAll(loops);
+        await Task.WhenAll(loops.Append(sampling));
     }
 
     async Task DispatchToWolverine(object message, CancellationToken ct)

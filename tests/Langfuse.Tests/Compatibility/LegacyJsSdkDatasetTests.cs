@@ -6,32 +6,13 @@ namespace Langfuse.Tests.Compatibility;
 
 /// <summary>Datasets and runs through the real legacy Langfuse JS SDK against the service on a real port.</summary>
 [Collection(DatasetsCollection.Name)]
-public sealed class LegacyJsSdkDatasetTests(AppFixture app) : IAsyncLifetime
+public sealed class LegacyJsSdkDatasetTests(AppFixture app) : RealServiceTest(app)
 {
-    TestProject _project = null!;
-    ServiceProcess _service = null!;
-
-    public async Task InitializeAsync()
-    {
-        _project = await app.CreateProjectAsync();
-        _service = await ServiceProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _service.DisposeAsync();
-
     [Fact]
     public async Task The_SDK_creates_a_dataset_reads_it_and_links_items_to_a_run()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var (exit, stdout, stderr) = await Node.RunAsync("legacy-sdk-datasets.mjs", new Dictionary<string, string>
-        {
-            ["LANGFUSE_BASEURL"] = _service.BaseUrl,
-            ["LANGFUSE_PUBLIC_KEY"] = _project.PublicKey,
-            ["LANGFUSE_SECRET_KEY"] = _project.SecretKey,
-            ["RUN_ID"] = run,
-        }, TimeSpan.FromSeconds(60));
-        exit.ShouldBe(0, stderr + stdout);
-        var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        var result = await RunNodeAsync("legacy-sdk-datasets.mjs", run);
 
         result.GetProperty("description").GetString().ShouldBe("capitals");
         result.GetProperty("metadata").GetProperty("owner").GetString().ShouldBe("sdk");
@@ -41,7 +22,7 @@ public sealed class LegacyJsSdkDatasetTests(AppFixture app) : IAsyncLifetime
         items[$"france-{run}"].GetProperty("expectedOutput").GetString().ShouldBe("Paris");
         items[$"france-{run}"].GetProperty("status").GetString().ShouldBe("ACTIVE");
 
-        var (status, runView) = await app.Host.GetAsync(_project, $"/api/public/datasets/{result.GetProperty("name").GetString()}/runs/run-{run}");
+        var (status, runView) = await App.Host.GetAsync(Project, $"/api/public/datasets/{result.GetProperty("name").GetString()}/runs/run-{run}");
         status.ShouldBe(200);
         runView.GetProperty("description").GetString().ShouldBe("sdk run");
         runView.GetProperty("metadata").GetProperty("model").GetString().ShouldBe("gpt-4o-mini");
@@ -54,7 +35,7 @@ public sealed class LegacyJsSdkDatasetTests(AppFixture app) : IAsyncLifetime
             runItems.Count(r => r.GetProperty("datasetItemId").GetString() == itemId && r.GetProperty("traceId").GetString() == traceId).ShouldBe(2);
             runItems.ShouldContain(r => r.GetProperty("observationId").GetString() == link.GetProperty("generationId").GetString());
             // The linked trace itself arrived through ingestion.
-            var trace = await app.Host.TraceWhenAsync(_project, traceId!, t => t.HasObservations(1));
+            var trace = await App.Host.TraceWhenAsync(Project, traceId!, t => t.HasObservations(1));
             trace.GetProperty("name").GetString().ShouldBe("capital-experiment");
         }
     }

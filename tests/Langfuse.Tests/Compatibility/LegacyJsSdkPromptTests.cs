@@ -6,31 +6,12 @@ namespace Langfuse.Tests.Compatibility;
 
 /// <summary>Prompt management through the real legacy Langfuse JS SDK against the service on a real port.</summary>
 [Collection(PromptsCollection.Name)]
-public sealed class LegacyJsSdkPromptTests(AppFixture app) : IAsyncLifetime
+public sealed class LegacyJsSdkPromptTests(AppFixture app) : RealServiceTest(app)
 {
-    TestProject _project = null!;
-    ServiceProcess _service = null!;
-
-    public async Task InitializeAsync()
-    {
-        _project = await app.CreateProjectAsync();
-        _service = await ServiceProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _service.DisposeAsync();
-
     [Fact]
     public async Task The_SDK_creates_fetches_and_compiles_text_and_chat_prompts()
     {
-        var (exit, stdout, stderr) = await Node.RunAsync("legacy-sdk-prompts.mjs", new Dictionary<string, string>
-        {
-            ["LANGFUSE_BASEURL"] = _service.BaseUrl,
-            ["LANGFUSE_PUBLIC_KEY"] = _project.PublicKey,
-            ["LANGFUSE_SECRET_KEY"] = _project.SecretKey,
-            ["RUN_ID"] = Guid.NewGuid().ToString("N")[..8],
-        }, TimeSpan.FromSeconds(60));
-        exit.ShouldBe(0, stderr);
-        var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        var result = await RunNodeAsync("legacy-sdk-prompts.mjs", Guid.NewGuid().ToString("N")[..8]);
 
         result.GetProperty("createdVersion").GetInt32().ShouldBe(1);
         var production = result.GetProperty("production");

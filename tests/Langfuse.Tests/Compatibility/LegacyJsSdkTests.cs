@@ -7,45 +7,18 @@ namespace Langfuse.Tests.Compatibility;
 
 /// <summary>The real legacy Langfuse JS SDK (npm "langfuse" 3.x) against the service on a real port.</summary>
 [Collection(IngestionCollection.Name)]
-public sealed class LegacyJsSdkTests(AppFixture app) : IAsyncLifetime
+public sealed class LegacyJsSdkTests(AppFixture app) : RealServiceTest(app)
 {
-    TestProject _project = null!;
-    ServiceProcess _service = null!;
-
-    public async Task InitializeAsync()
-    {
-        _project = await app.CreateProjectAsync();
-        _service = await ServiceProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _service.DisposeAsync();
-
-    async Task<JsonElement?> Get(string path)
-    {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_project.PublicKey}:{_project.SecretKey}")));
-        var response = await http.GetAsync(_service.BaseUrl + path);
-        return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
-    }
-
     [Fact]
     public async Task A_trace_sent_by_the_legacy_SDK_reads_back_field_by_field()
     {
         var run = Guid.NewGuid().ToString("N")[..10];
-        var (exit, stdout, stderr) = await Node.RunAsync("legacy-sdk-trace.mjs", new Dictionary<string, string>
-        {
-            ["LANGFUSE_BASEURL"] = _service.BaseUrl,
-            ["LANGFUSE_PUBLIC_KEY"] = _project.PublicKey,
-            ["LANGFUSE_SECRET_KEY"] = _project.SecretKey,
-            ["RUN_ID"] = run,
-        }, TimeSpan.FromSeconds(60));
-        exit.ShouldBe(0, $"node failed: {stderr}\n{stdout}");
+        await RunNodeAsync("legacy-sdk-trace.mjs", run);
 
         JsonElement trace = default;
         await Eventually.Async(async () =>
         {
-            if (await Get($"/api/public/traces/trace-{run}") is not { } t) return false;
+            if (await GetFromServiceAsync($"/api/public/traces/trace-{run}") is not { } t) return false;
             trace = t;
             return t.GetProperty("observations").GetArrayLength() == 4 && t.GetProperty("scores").GetArrayLength() == 2
                 && t.GetProperty("output").ValueKind != JsonValueKind.Null

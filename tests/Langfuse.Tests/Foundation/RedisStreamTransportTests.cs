@@ -78,6 +78,27 @@ public sealed class RedisStreamTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_graceful_stop_hands_held_entries_back_for_others_at_once()
+    {
+        var longClaim = _queue with { ClaimAfter = TimeSpan.FromMinutes(10), BackoffBase = TimeSpan.FromMinutes(10), BackoffMax = TimeSpan.FromMinutes(10) };
+        var options = new RedisStreamsOptions { KeyPrefix = _options.KeyPrefix };
+        options.Route<TransportProbe>(longClaim);
+        var failedOnce = new TaskCompletionSource();
+        using var stopFirst = new CancellationTokenSource();
+        var first = new RedisStreamConsumer(_redis, options, longClaim, "leaving", (_, _) => { failedOnce.TrySetResult(); throw new InvalidOperationException("shutting down"); }, NullLogger.Instance);
+        var firstRun = Task.Run(() => first.RunAsync(stopFirst.Token));
+        await new RedisStreamPublisher(_redis, options).PublishAsync(new TransportProbe("handoff", "x"));
+        await failedOnce.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        stopFirst.Cancel();
+        await firstRun.WaitAsync(TimeSpan.FromSeconds(10));
+        await first.HandOffPendingAsync();
+
+        var taken = new TaskCompletionSource<string>();
+        _ = Task.Run(() => new RedisStreamConsumer(_redis, options, longClaim, "staying", (m, _) => { taken.TrySetResult(((TransportProbe)m).Id); return Task.CompletedTask; }, NullLogger.Instance).RunAsync(_stop.Token));
+        (await taken.Task.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe("handoff");
+    }
+
+    [Fact]
     public async Task Retries_a_failing_message_then_dead_letters_it_with_the_reason_without_blocking_others()
     {
         var attempts = 0;

@@ -5,34 +5,15 @@ namespace Langfuse.Tests.Otel;
 
 /// <summary>The OTel-based Langfuse JS SDK (@langfuse/tracing + @langfuse/otel) against the service on a real port.</summary>
 [Collection(OtelCollection.Name)]
-public sealed class JsOtelSdkTests(AppFixture app) : IAsyncLifetime
+public sealed class JsOtelSdkTests(AppFixture app) : RealServiceTest(app)
 {
-    TestProject _project = null!;
-    ServiceProcess _service = null!;
-
-    public async Task InitializeAsync()
-    {
-        _project = await app.CreateProjectAsync();
-        _service = await ServiceProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _service.DisposeAsync();
-
     [Fact]
     public async Task Observations_from_the_OTel_SDK_map_field_by_field()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var (exit, stdout, stderr) = await Node.RunAsync("otel-sdk-trace.mjs", new Dictionary<string, string>
-        {
-            ["LANGFUSE_BASEURL"] = _service.BaseUrl,
-            ["LANGFUSE_PUBLIC_KEY"] = _project.PublicKey,
-            ["LANGFUSE_SECRET_KEY"] = _project.SecretKey,
-            ["RUN_ID"] = run,
-        }, TimeSpan.FromSeconds(60));
-        exit.ShouldBe(0, stderr + stdout);
-        var traceId = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.GetProperty("traceId").GetString()!;
+        var traceId = (await RunNodeAsync("otel-sdk-trace.mjs", run)).GetProperty("traceId").GetString()!;
 
-        var trace = await app.Host.TraceWhenAsync(_project, traceId, t => t.HasObservations(4) && t.GetProperty("name").ValueKind == JsonValueKind.String);
+        var trace = await App.Host.TraceWhenAsync(Project, traceId, t => t.HasObservations(4) && t.GetProperty("name").ValueKind == JsonValueKind.String);
         trace.GetProperty("name").GetString().ShouldBe("js-agent-run");
         trace.GetProperty("userId").GetString().ShouldBe("js-user");
         trace.GetProperty("sessionId").GetString().ShouldBe($"js-session-{run}");

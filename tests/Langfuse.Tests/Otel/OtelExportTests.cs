@@ -20,19 +20,8 @@ public sealed class OtelCollection : ICollectionFixture<AppFixture>
 
 /// <summary>Spans from the real .NET OpenTelemetry SDK and OTLP/HTTP protobuf exporter, read back through the public API.</summary>
 [Collection(OtelCollection.Name)]
-public sealed class DotnetExporterTests(AppFixture app) : IAsyncLifetime
+public sealed class DotnetExporterTests(AppFixture app) : RealServiceTest(app)
 {
-    TestProject _project = null!;
-    ServiceProcess _service = null!;
-
-    public async Task InitializeAsync()
-    {
-        _project = await app.CreateProjectAsync();
-        _service = await ServiceProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _service.DisposeAsync();
-
     [Fact]
     public async Task Nested_gen_ai_spans_become_a_trace_with_typed_observations_usage_and_cost()
     {
@@ -44,9 +33,9 @@ public sealed class DotnetExporterTests(AppFixture app) : IAsyncLifetime
                 .AddAttributes([new("deployment.environment", "staging")]))
             .AddOtlpExporter(o =>
             {
-                o.Endpoint = new Uri(_service.BaseUrl + "/api/public/otel/v1/traces");
+                o.Endpoint = new Uri(Service.BaseUrl + "/api/public/otel/v1/traces");
                 o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.Headers = "Authorization=" + _project.BasicAuth;
+                o.Headers = "Authorization=" + Project.BasicAuth;
                 o.ExportProcessorType = ExportProcessorType.Simple;
             })
             .Build())
@@ -90,7 +79,7 @@ public sealed class DotnetExporterTests(AppFixture app) : IAsyncLifetime
             JsonElement trace = default;
             await Eventually.Async(async () =>
             {
-                var (status, body) = await app.Host.GetAsync(_project, $"/api/public/traces/{traceId}");
+                var (status, body) = await App.Host.GetAsync(Project, $"/api/public/traces/{traceId}");
                 trace = body;
                 return status == 200 && body.GetProperty("observations").GetArrayLength() == 4 && body.GetProperty("name").ValueKind == JsonValueKind.String;
             }, TimeSpan.FromSeconds(20), "the exported trace did not arrive");
