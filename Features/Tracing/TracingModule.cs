@@ -19,6 +19,8 @@ public static class TracingModule
         services.AddSingleton<RowMapper>();
         services.AddSingleton<TracingStore>();
         services.AddSingleton<TracingReads>();
+        services.AddSingleton<ListTraces.TraceListReads>();
+        services.AddSingleton<DeleteTraces.TraceDeletion>();
         services.AddSingleton<IngestionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionPipeline>());
         return services;

@@ -12,7 +12,7 @@ public static class Scenarios
         {
             if (method == HttpMethod.Get) s.Get.Url(url);
             else if (method == HttpMethod.Post) { if (json is null) s.Post.Url(url); else s.Post.Json(json).ToUrl(url); }
-            else if (method == HttpMethod.Delete) s.Delete.Url(url);
+            else if (method == HttpMethod.Delete) { if (json is null) s.Delete.Url(url); else s.Delete.Json(json).ToUrl(url); }
             else if (method == HttpMethod.Patch) s.Patch.Json(json!).ToUrl(url);
             if (project is not null) s.WithRequestHeader("Authorization", project.BasicAuth);
             s.IgnoreStatusCode();

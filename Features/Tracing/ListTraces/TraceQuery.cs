@@ -1,0 +1,109 @@
+using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Errors;
+
+namespace Langfuse.Features.Tracing.ListTraces;
+
+/// <summary>Filters of GET /api/public/traces, turned into SQL over the latest row of each trace.</summary>
+public sealed record TraceFilter(
+    int Page, int Limit, string? UserId, string? Name, string? SessionId, DateTimeOffset? From, DateTimeOffset? To,
+    IReadOnlyList<string> Tags, string? Version, string? Release, IReadOnlyList<string> Environments, string OrderColumn, bool Descending)
+{
+    static readonly Dictionary<string, string> OrderColumns = new()
+    {
+        ["id"] = "id", ["timestamp"] = "timestamp", ["name"] = "name", ["userId"] = "user_id", ["release"] = "release",
+        ["version"] = "version", ["public"] = "public", ["bookmarked"] = "bookmarked", ["sessionId"] = "session_id",
+    };
+
+    public static TraceFilter Parse(IQueryCollection q)
+    {
+        int Int(string key, int fallback, int min, int max) =>
+            !q.TryGetValue(key, out var s) ? fallback
+            : int.TryParse(s[0], out var n) && n >= min && n <= max ? n
+            : throw new ApiProblem(400, $"{key}: must be an integer between {min} and {max}");
+        DateTimeOffset? Date(string key) =>
+            !q.TryGetValue(key, out var s) ? null
+            : DateTimeOffset.TryParse(s[0], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d
+            : throw new ApiProblem(400, $"{key}: must be an ISO-8601 datetime");
+        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
+        var (column, descending) = ("timestamp", true);
+        if (q["orderBy"].FirstOrDefault() is { Length: > 0 } orderBy)
+        {
+            var parts = orderBy.Split('.');
+            if (parts.Length != 2 || !OrderColumns.TryGetValue(parts[0], out var c) || parts[1] is not ("asc" or "desc"))
+                throw new ApiProblem(400, $"orderBy: expected <field>.<asc|desc> with field one of {string.Join(", ", OrderColumns.Keys)}");
+            (column, descending) = (c, parts[1] == "desc");
+        }
+        return new TraceFilter(Int("page", 1, 1, int.MaxValue), Int("limit", 50, 1, 100), q["userId"].FirstOrDefault(), q["name"].FirstOrDefault(),
+            q["sessionId"].FirstOrDefault(), Date("fromTimestamp"), Date("toTimestamp"), q["tags"].Where(t => t is not null).ToList()!,
+            q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
+    }
+
+    public Sql Where()
+    {
+        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
+        if (UserId is not null) conditions.Add(Sql.Of($"user_id = {UserId}"));
+        if (Name is not null) conditions.Add(Sql.Of($"name = {Name}"));
+        if (SessionId is not null) conditions.Add(Sql.Of($"session_id = {SessionId}"));
+        if (From is { } from) conditions.Add(Sql.Of($"timestamp >= {from.ToUnixTimeMilliseconds()}"));
+        if (To is { } to) conditions.Add(Sql.Of($"timestamp < {to.ToUnixTimeMilliseconds()}"));
+        if (Tags.Count > 0) conditions.Add(Sql.Of($"hasAll(tags, {Tags})"));
+        if (Version is not null) conditions.Add(Sql.Of($"version = {Version}"));
+        if (Release is not null) conditions.Add(Sql.Of($"release = {Release}"));
+        if (Environments.Count > 0) conditions.Add(Sql.Of($"has({Environments}, environment)"));
+        return Sql.Join(" AND ", conditions);
+    }
+
+    public Sql OrderBy() => Sql.Trusted($"{OrderColumn} {(Descending ? "DESC" : "ASC")}, id {(Descending ? "DESC" : "ASC")}");
+}
+
+/// <summary>Trace lists and sessions: always the latest row of each trace of one project, then the filters.</summary>
+public sealed class TraceListReads(ClickHouseGateway clickHouse)
+{
+    sealed record Count(ulong C);
+
+    static Sql Latest(string projectId) =>
+        Sql.Of($"(SELECT * FROM traces WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
+
+    public async Task<(List<TraceRow> Rows, ulong Total)> ListAsync(string projectId, TraceFilter filter, CancellationToken ct)
+    {
+        var where = filter.Where();
+        var rows = clickHouse.QueryAsync<TraceRow>(Sql.Of(
+            $"SELECT * FROM {Latest(projectId)} WHERE {where} ORDER BY {filter.OrderBy()} LIMIT {filter.Limit} OFFSET {(long)(filter.Page - 1) * filter.Limit}"), ct);
+        var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {Latest(projectId)} WHERE {where}"), ct);
+        return (await rows, (await total).Single().C);
+    }
+
+    public sealed record TraceChildren(string TraceId, string Id, long StartTime, long? EndTime, double? TotalCost);
+    public sealed record ScoreRef(string TraceId, string Id);
+
+    /// <summary>Observation ids, latency and cost per trace, and score ids, for one page of traces.</summary>
+    public async Task<(ILookup<string, TraceChildren> Observations, ILookup<string, string> Scores)> ChildrenAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
+    {
+        if (traceIds.Count == 0) return (Array.Empty<TraceChildren>().ToLookup(o => o.TraceId), Array.Empty<ScoreRef>().ToLookup(s => s.TraceId, s => s.Id));
+        var ids = Sql.Trusted("(" + string.Join(",", traceIds.Select(SqlLiteral.String)) + ")");
+        var observations = clickHouse.QueryAsync<TraceChildren>(Sql.Of(
+            $"SELECT trace_id, id, start_time, end_time, total_cost FROM (SELECT trace_id, id, start_time, end_time, total_cost, is_deleted FROM observations WHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
+        var scores = clickHouse.QueryAsync<ScoreRef>(Sql.Of(
+            $"SELECT ifNull(trace_id, '') AS trace_id, id FROM (SELECT trace_id, id, is_deleted FROM scores WHERE project_id = {projectId} AND ifNull(trace_id, '') IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
+        return ((await observations).ToLookup(o => o.TraceId), (await scores).ToLookup(s => s.TraceId, s => s.Id));
+    }
+
+    public sealed record SessionRow(string Id, long CreatedAt, string Environment);
+
+    public async Task<(List<SessionRow> Rows, ulong Total)> SessionsAsync(string projectId, int page, int limit, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var range = Sql.Join(" ", new[]
+        {
+            from is { } f ? Sql.Of($"AND timestamp >= {f.ToUnixTimeMilliseconds()}") : Sql.Empty,
+            to is { } t ? Sql.Of($"AND timestamp < {t.ToUnixTimeMilliseconds()}") : Sql.Empty,
+        });
+        var sessions = Sql.Of($"SELECT session_id AS id, min(timestamp) AS created_at, any(environment) AS environment FROM {Latest(projectId)} WHERE is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id");
+        var rows = clickHouse.QueryAsync<SessionRow>(Sql.Of($"SELECT * FROM ({sessions}) ORDER BY created_at DESC, id LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
+        var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM ({sessions})"), ct);
+        return (await rows, (await total).Single().C);
+    }
+
+    public Task<List<TraceRow>> SessionTracesAsync(string projectId, string sessionId, CancellationToken ct) =>
+        clickHouse.QueryAsync<TraceRow>(Sql.Of($"SELECT * FROM {Latest(projectId)} WHERE is_deleted = 0 AND session_id = {sessionId} ORDER BY timestamp ASC"), ct);
+}

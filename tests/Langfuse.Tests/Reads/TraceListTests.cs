@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Langfuse.Tests.Infrastructure;
+using static Langfuse.Tests.Infrastructure.IngestionClient;
+
+namespace Langfuse.Tests.Reads;
+
+[CollectionDefinition(Name)]
+public sealed class ReadsCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "reads";
+}
+
+/// <summary>GET /api/public/traces, sessions and trace deletion, on a project of its own with known contents.</summary>
+[Collection(ReadsCollection.Name)]
+public sealed class TraceListTests(AppFixture app) : IAsyncLifetime
+{
+    TestProject _project = null!;
+    readonly string[] _ids = Enumerable.Range(0, 6).Select(i => $"t{i}-{Guid.NewGuid().ToString("N")[..6]}").ToArray();
+
+    public async Task InitializeAsync()
+    {
+        _project = await app.CreateProjectAsync();
+        var events = new List<System.Text.Json.Nodes.JsonObject>();
+        for (var i = 0; i < _ids.Length; i++)
+        {
+            events.Add(Event("trace-create", new
+            {
+                id = _ids[i], name = i % 2 == 0 ? "even" : "odd", userId = $"user-{i % 3}", sessionId = i < 4 ? "session-a" : "session-b",
+                timestamp = $"2024-06-0{i + 1}T12:00:00.000Z", tags = i < 3 ? new[] { "x", "y" } : new[] { "x" },
+                release = i == 5 ? "r5" : null, version = i == 4 ? "v4" : null, environment = i == 0 ? "staging" : "production",
+            }));
+            events.Add(Event("span-create", new { id = _ids[i] + "-s", traceId = _ids[i], startTime = $"2024-06-0{i + 1}T12:00:00.000Z", endTime = $"2024-06-0{i + 1}T12:00:02.000Z" }));
+        }
+        events.Add(Event("score-create", new { id = _ids[0] + "-score", traceId = _ids[0], name = "s", value = 1 }));
+        await app.Host.IngestAsync(_project, events.ToArray());
+        await app.Host.GetWhenAsync(_project, "/api/public/traces?limit=100", body =>
+            body.GetProperty("meta").GetProperty("totalItems").GetInt32() == _ids.Length
+            && body.GetProperty("data").EnumerateArray().All(t => t.GetProperty("observations").GetArrayLength() == 1)
+            && body.GetProperty("data").EnumerateArray().Any(t => t.GetProperty("scores").GetArrayLength() == 1));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<List<string>> Ids(string query)
+    {
+        var (status, body) = await app.Host.GetAsync(_project, "/api/public/traces?" + query);
+        status.ShouldBe(200, body.ToString());
+        return body.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList();
+    }
+
+    [Fact]
+    public async Task The_list_is_newest_first_with_page_meta_and_child_ids()
+    {
+        var (_, body) = await app.Host.GetAsync(_project, "/api/public/traces?limit=4&page=2");
+        body.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ShouldBe([_ids[1], _ids[0]]);
+        var meta = body.GetProperty("meta");
+        meta.GetProperty("page").GetInt32().ShouldBe(2);
+        meta.GetProperty("limit").GetInt32().ShouldBe(4);
+        meta.GetProperty("totalItems").GetInt32().ShouldBe(6);
+        meta.GetProperty("totalPages").GetInt32().ShouldBe(2);
+        var first = body.GetProperty("data")[1];
+        first.GetProperty("observations").EnumerateArray().Single().GetString().ShouldBe(_ids[0] + "-s");
+        first.GetProperty("scores").EnumerateArray().Single().GetString().ShouldBe(_ids[0] + "-score");
+        first.GetProperty("latency").GetDouble().ShouldBe(2);
+        first.GetProperty("htmlPath").GetString().ShouldBe($"/project/{_project.Id}/traces/{_ids[0]}");
+        (await Ids("page=3&limit=4")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Every_filter_narrows_the_list()
+    {
+        (await Ids("userId=user-0")).ShouldBe([_ids[3], _ids[0]]);
+        (await Ids("name=odd")).ShouldBe([_ids[5], _ids[3], _ids[1]]);
+        (await Ids("sessionId=session-b")).ShouldBe([_ids[5], _ids[4]]);
+        (await Ids("fromTimestamp=2024-06-02T12:00:00Z&toTimestamp=2024-06-04T12:00:00Z")).ShouldBe([_ids[2], _ids[1]]);
+        (await Ids("tags=x&tags=y")).ShouldBe([_ids[2], _ids[1], _ids[0]]);
+        (await Ids("tags=x")).Count.ShouldBe(6);
+        (await Ids("version=v4")).ShouldBe([_ids[4]]);
+        (await Ids("release=r5")).ShouldBe([_ids[5]]);
+        (await Ids("environment=staging")).ShouldBe([_ids[0]]);
+        (await Ids("environment=staging&environment=production")).Count.ShouldBe(6);
+        (await Ids("orderBy=timestamp.asc&limit=2")).ShouldBe([_ids[0], _ids[1]]);
+        (await Ids("orderBy=name.asc&limit=3")).ShouldBe([_ids[0], _ids[2], _ids[4]]); // ties by id, same direction
+    }
+
+    [Theory]
+    [InlineData("limit=101")]
+    [InlineData("page=0")]
+    [InlineData("orderBy=secret.asc")]
+    [InlineData("orderBy=timestamp")]
+    [InlineData("fromTimestamp=yesterday")]
+    public async Task Bad_paging_ordering_or_dates_are_400(string query)
+    {
+        var (status, body) = await app.Host.GetAsync(_project, "/api/public/traces?" + query);
+        status.ShouldBe(400);
+        body.GetProperty("message").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task Sessions_list_their_traces()
+    {
+        var (_, sessions) = await app.Host.GetAsync(_project, "/api/public/sessions");
+        sessions.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ShouldBe(["session-b", "session-a"]);
+        sessions.GetProperty("meta").GetProperty("totalItems").GetInt32().ShouldBe(2);
+        var (_, session) = await app.Host.GetAsync(_project, "/api/public/sessions/session-a");
+        session.GetProperty("traces").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ShouldBe(_ids[..4]);
+        session.GetProperty("createdAt").GetString().ShouldBe("2024-06-01T12:00:00.000Z");
+        (await app.Host.GetAsync(_project, "/api/public/sessions/nope")).Status.ShouldBe(404);
+    }
+
+    [Fact]
+    public async Task Another_project_sees_none_of_it()
+    {
+        var other = await app.CreateProjectAsync();
+        var (_, body) = await app.Host.GetAsync(other, "/api/public/traces");
+        body.GetProperty("data").GetArrayLength().ShouldBe(0);
+        body.GetProperty("meta").GetProperty("totalItems").GetInt32().ShouldBe(0);
+        (await app.Host.GetAsync(other, "/api/public/sessions")).Body.GetProperty("data").GetArrayLength().ShouldBe(0);
+    }
+}
+
+[Collection(ReadsCollection.Name)]
+public sealed class TraceDeletionTests(AppFixture app) : IAsyncLifetime
+{
+    TestProject _project = null!;
+    public async Task InitializeAsync() => _project = await app.CreateProjectAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<string> TraceWithChildren()
+    {
+        var id = Guid.NewGuid().ToString();
+        await app.Host.IngestAsync(_project,
+            Event("trace-create", new { id, name = "to delete" }),
+            Event("span-create", new { id = id + "-s", traceId = id }),
+            Event("score-create", new { id = id + "-score", traceId = id, name = "s", value = 1 }));
+        await app.Host.TraceWhenAsync(_project, id, t => t.HasObservations(1) && t.HasScores(1));
+        return id;
+    }
+
+    [Fact]
+    public async Task A_deleted_trace_vanishes_at_once_its_children_follow_and_late_events_do_not_revive_it()
+    {
+        var id = await TraceWithChildren();
+        var keep = await TraceWithChildren();
+        var (status, body) = await app.Host.SendAsync(_project, HttpMethod.Delete, $"/api/public/traces/{id}");
+        status.ShouldBe(200);
+        body.GetProperty("message").GetString().ShouldBe("Trace deleted successfully");
+        (await app.Host.GetAsync(_project, $"/api/public/traces/{id}")).Status.ShouldBe(404);
+        var (_, list) = await app.Host.GetAsync(_project, "/api/public/traces");
+        list.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ShouldBe([keep]);
+
+        await Eventually.Async(async () =>
+            (await app.Host.GetAsync(_project, $"/api/public/observations/{id}-s")).Status == 404
+            && (await app.Host.GetAsync(_project, $"/api/public/v2/scores/{id}-score")).Status == 404,
+            TimeSpan.FromSeconds(20), "observations and scores of the deleted trace were not removed");
+
+        await app.Host.IngestAsync(_project, Event("trace-create", new { id, name = "late update" }, 30), Event("span-update", new { id = id + "-s", traceId = id, output = "late" }, 30));
+        await app.Host.IngestAsync(_project, Event("trace-create", new { id = keep, release = "marker" }, 30));
+        await app.Host.TraceWhenAsync(_project, keep, t => t.GetProperty("release").ValueKind == JsonValueKind.String);
+        (await app.Host.GetAsync(_project, $"/api/public/traces/{id}")).Status.ShouldBe(404);
+        (await app.Host.GetAsync(_project, $"/api/public/observations/{id}-s")).Status.ShouldBe(404);
+    }
+
+    [Fact]
+    public async Task Traces_are_deleted_in_bulk_and_bad_bodies_refused()
+    {
+        var ids = new[] { await TraceWithChildren(), await TraceWithChildren() };
+        var (status, _) = await app.Host.SendAsync(_project, HttpMethod.Delete, "/api/public/traces", new { traceIds = ids });
+        status.ShouldBe(200);
+        foreach (var id in ids) (await app.Host.GetAsync(_project, $"/api/public/traces/{id}")).Status.ShouldBe(404);
+        (await app.Host.SendAsync(_project, HttpMethod.Delete, "/api/public/traces", new { traceIds = Array.Empty<string>() })).Status.ShouldBe(400);
+        (await app.Host.SendAsync(_project, HttpMethod.Delete, "/api/public/traces", new { traceIds = Enumerable.Range(0, 1001).Select(i => $"t{i}") })).Status.ShouldBe(400);
+        (await app.Host.SendAsync(_project, HttpMethod.Delete, "/api/public/traces", new { ids })).Status.ShouldBe(400);
+    }
+
+    [Fact]
+    public async Task Deleting_in_one_project_leaves_another_projects_trace_alone()
+    {
+        var id = await TraceWithChildren();
+        var other = await app.CreateProjectAsync();
+        (await app.Host.SendAsync(other, HttpMethod.Delete, $"/api/public/traces/{id}")).Status.ShouldBe(200);
+        (await app.Host.GetAsync(_project, $"/api/public/traces/{id}")).Status.ShouldBe(200);
+    }
+}
