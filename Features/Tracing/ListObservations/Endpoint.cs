@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FastEndpoints;
+using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Errors;
+
+namespace Langfuse.Features.Tracing.ListObservations;
+
+/// <summary>Query-string helpers shared by the list endpoints.</summary>
+public static class ListQuery
+{
+    public static int Int(IQueryCollection q, string key, int fallback, int min, int max) =>
+        !q.TryGetValue(key, out var s) ? fallback
+        : int.TryParse(s[0], out var n) && n >= min && n <= max ? n
+        : throw new ApiProblem(400, $"{key}: must be an integer between {min} and {max}");
+
+    public static long? Millis(IQueryCollection q, string key) =>
+        !q.TryGetValue(key, out var s) ? null
+        : DateTimeOffset.TryParse(s[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUnixTimeMilliseconds()
+        : throw new ApiProblem(400, $"{key}: must be an ISO-8601 datetime");
+
+    public static JsonObject Meta(int page, int limit, ulong total) =>
+        new() { ["page"] = page, ["limit"] = limit, ["totalItems"] = total, ["totalPages"] = (long)Math.Ceiling(total / (double)limit) };
+
+    public static Sql Latest(string table, string projectId) =>
+        Sql.Of($"(SELECT * FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
+
+    /// <summary>Trace ids of the project whose latest row matches <paramref name="condition"/>, for filters on trace fields.</summary>
+    public static Sql TracesWhere(string projectId, Sql condition) =>
+        Sql.Of($"(SELECT id FROM {Latest("traces", projectId)} WHERE is_deleted = 0 AND {condition})");
+
+    public sealed record Count(ulong C);
+}
+
+/// <summary>GET /api/public/observations: filtered and paged, newest first.</summary>
+sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : EndpointWithoutRequest
+{
+    public override void Configure()
+    {
+        Get("/api/public/observations");
+        Description(d => d.WithTags("Observations"));
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    {
+        var q = HttpContext.Request.Query;
+        var page = ListQuery.Int(q, "page", 1, 1, int.MaxValue);
+        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
+        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
+        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
+        void Eq(string param, string column) { if (q[param].FirstOrDefault() is { } v) conditions.Add(Sql.Of($"{Sql.Trusted(column)} = {v}")); }
+        Eq("name", "name");
+        Eq("type", "type");
+        Eq("traceId", "trace_id");
+        Eq("level", "level");
+        Eq("parentObservationId", "parent_observation_id");
+        Eq("version", "version");
+        if (q["environment"].Where(e => e is not null).ToList() is { Count: > 0 } envs) conditions.Add(Sql.Of($"has({envs!}, environment)"));
+        if (ListQuery.Millis(q, "fromStartTime") is { } from) conditions.Add(Sql.Of($"start_time >= {from}"));
+        if (ListQuery.Millis(q, "toStartTime") is { } to) conditions.Add(Sql.Of($"start_time < {to}"));
+        if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Of($"user_id = {userId}"))}"));
+        var where = Sql.Join(" AND ", conditions);
+        var latest = ListQuery.Latest("observations", project);
+        var rows = clickHouse.QueryAsync<ObservationRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY start_time DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
+        var total = clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct);
+        var models = await reads.ModelLookupAsync(project, ct);
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["data"] = new JsonArray((await rows).Select(o => (JsonNode?)ApiViews.Observation(o, models)).ToArray()),
+            ["meta"] = ListQuery.Meta(page, limit, (await total).Single().C),
+        }, ct);
+    });
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FastEndpoints;
+using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Errors;
+
+namespace Langfuse.Features.Tracing.ListScores;
+
+/// <summary>GET /api/public/v2/scores: scores with Langfuse's filters, each with its trace's user, tags, environment and session.</summary>
+sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+{
+    static readonly Dictionary<string, string> Operators = new() { ["<"] = "<", [">"] = ">", ["<="] = "<=", [">="] = ">=", ["!="] = "!=", ["="] = "=" };
+
+    sealed record TraceContext(string Id, string? UserId, string[] Tags, string Environment, string? SessionId);
+
+    public override void Configure()
+    {
+        Get("/api/public/v2/scores");
+        Description(d => d.WithTags("Scores"));
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    {
+        var q = HttpContext.Request.Query;
+        var page = ListQuery.Int(q, "page", 1, 1, int.MaxValue);
+        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
+        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
+        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
+        void Eq(string param, string column) { if (q[param].FirstOrDefault() is { } v) conditions.Add(Sql.Of($"{Sql.Trusted(column)} = {v}")); }
+        void Csv(string param, string column)
+        {
+            if (q[param].FirstOrDefault() is { } v) conditions.Add(Sql.Of($"has({v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)}, ifNull({Sql.Trusted(column)}, ''))"));
+        }
+        Eq("name", "name");
+        Eq("source", "source");
+        Eq("dataType", "data_type");
+        Eq("configId", "config_id");
+        Eq("queueId", "queue_id");
+        Eq("sessionId", "session_id");
+        Eq("datasetRunId", "dataset_run_id");
+        Eq("traceId", "trace_id");
+        Csv("scoreIds", "id");
+        Csv("observationId", "observation_id");
+        if (q["environment"].Where(e => e is not null).ToList() is { Count: > 0 } envs) conditions.Add(Sql.Of($"has({envs!}, environment)"));
+        if (ListQuery.Millis(q, "fromTimestamp") is { } from) conditions.Add(Sql.Of($"timestamp >= {from}"));
+        if (ListQuery.Millis(q, "toTimestamp") is { } to) conditions.Add(Sql.Of($"timestamp < {to}"));
+        if (q["value"].FirstOrDefault() is { } valueText)
+        {
+            var op = q["operator"].FirstOrDefault() ?? "=";
+            if (!Operators.TryGetValue(op, out var sqlOp)) throw new ApiProblem(400, "operator: one of <, >, <=, >=, !=, =");
+            if (!double.TryParse(valueText, CultureInfo.InvariantCulture, out var value)) throw new ApiProblem(400, "value: must be a number");
+            conditions.Add(Sql.Of($"value {Sql.Trusted(sqlOp)} {value}"));
+        }
+        var traceConditions = new List<Sql>();
+        if (q["userId"].FirstOrDefault() is { } userId) traceConditions.Add(Sql.Of($"user_id = {userId}"));
+        if (q["traceTags"].Where(t => t is not null).ToList() is { Count: > 0 } tags) traceConditions.Add(Sql.Of($"hasAll(tags, {tags!})"));
+        if (traceConditions.Count > 0) conditions.Add(Sql.Of($"ifNull(trace_id, '') IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
+
+        var where = Sql.Join(" AND ", conditions);
+        var latest = ListQuery.Latest("scores", project);
+        var rows = await clickHouse.QueryAsync<ScoreRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY timestamp DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
+        var total = (await clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct)).Single().C;
+        var traceIds = rows.Where(r => r.TraceId is not null).Select(r => r.TraceId!).Distinct().ToList();
+        var traces = traceIds.Count == 0 ? [] : (await clickHouse.QueryAsync<TraceContext>(Sql.Of(
+            $"SELECT id, user_id, tags, environment, session_id FROM {ListQuery.Latest("traces", project)} WHERE is_deleted = 0 AND has({traceIds}, id)"), ct)).ToDictionary(t => t.Id);
+        var data = rows.Select(r =>
+        {
+            var view = ApiViews.Score(r);
+            if (r.TraceId is not null && traces.TryGetValue(r.TraceId, out var t))
+                view["trace"] = new JsonObject
+                {
+                    ["userId"] = t.UserId, ["tags"] = new JsonArray(t.Tags.Select(x => (JsonNode?)x).ToArray()), ["environment"] = t.Environment, ["sessionId"] = t.SessionId,
+                };
+            return (JsonNode?)view;
+        }).ToArray();
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = ListQuery.Meta(page, limit, total) }, ct);
+    });
+}

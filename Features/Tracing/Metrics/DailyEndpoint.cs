@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using FastEndpoints;
+using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Errors;
+
+namespace Langfuse.Features.Tracing.Metrics;
+
+/// <summary>GET /api/public/metrics/daily: per day, traces, observations, cost, and usage per model; newest day first.</summary>
+sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+{
+    sealed record DayTotals(string Date, ulong CountTraces);
+    sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
+
+    public override void Configure()
+    {
+        Get("/api/public/metrics/daily");
+        Description(d => d.WithTags("Metrics"));
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    {
+        var q = HttpContext.Request.Query;
+        var page = ListQuery.Int(q, "page", 1, 1, int.MaxValue);
+        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
+        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
+        if (q["traceName"].FirstOrDefault() is { } name) conditions.Add(Sql.Of($"name = {name}"));
+        if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"user_id = {userId}"));
+        if (q["tags"].Where(t => t is not null).ToList() is { Count: > 0 } tags) conditions.Add(Sql.Of($"hasAll(tags, {tags!})"));
+        if (q["environment"].Where(e => e is not null).ToList() is { Count: > 0 } envs) conditions.Add(Sql.Of($"has({envs!}, environment)"));
+        if (ListQuery.Millis(q, "fromTimestamp") is { } from) conditions.Add(Sql.Of($"timestamp >= {from}"));
+        if (ListQuery.Millis(q, "toTimestamp") is { } to) conditions.Add(Sql.Of($"timestamp < {to}"));
+        var traces = Sql.Of($"(SELECT id, toString(toDate(toDateTime(intDiv(timestamp, 1000)))) AS date FROM {ListQuery.Latest("traces", project)} WHERE {Sql.Join(" AND ", conditions)})");
+
+        var days = await clickHouse.QueryAsync<DayTotals>(Sql.Of(
+            $"SELECT date, count() AS count_traces FROM {traces} GROUP BY date ORDER BY date DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
+        var totalDays = (await clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT uniqExact(date) AS c FROM {traces}"), ct)).Single().C;
+        var dates = days.Select(d => d.Date).ToList();
+        var models = dates.Count == 0 ? [] : await clickHouse.QueryAsync<DayModel>(Sql.Of($@"SELECT date, ifNull(provided_model_name, '') AS model,
+                sum(arraySum(arrayFilter((v, k) -> k = 'input', usage_values, usage_keys))) AS input_usage,
+                sum(arraySum(arrayFilter((v, k) -> k = 'output', usage_values, usage_keys))) AS output_usage,
+                sum(arraySum(arrayFilter((v, k) -> k = 'total', usage_values, usage_keys))) AS total_usage,
+                uniqExact(trace_id) AS count_traces, count() AS count_observations, sum(ifNull(total_cost, 0)) AS total_cost
+            FROM (SELECT trace_id, provided_model_name, usage_keys, usage_values, total_cost FROM {ListQuery.Latest("observations", project)} WHERE is_deleted = 0)
+            ANY INNER JOIN (SELECT id AS trace_id, date FROM {traces} WHERE has({dates}, date)) USING trace_id
+            GROUP BY date, model"), ct);
+        var byDay = models.ToLookup(m => m.Date);
+        var data = days.Select(d => (JsonNode?)new JsonObject
+        {
+            ["date"] = d.Date,
+            ["countTraces"] = d.CountTraces,
+            ["countObservations"] = byDay[d.Date].Sum(m => (long)m.CountObservations),
+            ["totalCost"] = byDay[d.Date].Sum(m => m.TotalCost),
+            ["usage"] = new JsonArray(byDay[d.Date].Where(m => m.Model.Length > 0).OrderBy(m => m.Model).Select(m => (JsonNode?)new JsonObject
+            {
+                ["model"] = m.Model, ["inputUsage"] = m.InputUsage, ["outputUsage"] = m.OutputUsage, ["totalUsage"] = m.TotalUsage,
+                ["countTraces"] = m.CountTraces, ["countObservations"] = m.CountObservations, ["totalCost"] = m.TotalCost,
+            }).ToArray()),
+        }).ToArray();
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = ListQuery.Meta(page, limit, totalDays) }, ct);
+    });
+}
