@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Persistence;
 using Marten;
 using NJsonSchema;
 
@@ -16,8 +17,6 @@ public sealed record LinkRunItem(string? RunName, string? RunDescription, JsonNo
 /// <summary>The rules of datasets, versioned items and runs; knows nothing of HTTP. Every method works inside one project.</summary>
 public sealed class DatasetService(IDocumentStore store, TracingReads traces)
 {
-    const int MaxAttempts = 20;
-
     public async Task<Dataset> UpsertDatasetAsync(string projectId, UpsertDataset command, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(command.Name)) throw new ApiProblem(400, "name: must not be empty");
@@ -39,7 +38,7 @@ public sealed class DatasetService(IDocumentStore store, TracingReads traces)
             dataset.InputSchema = command.InputSchema?.DeepClone() ?? dataset.InputSchema;
             dataset.ExpectedOutputSchema = command.ExpectedOutputSchema?.DeepClone() ?? dataset.ExpectedOutputSchema;
             dataset.UpdatedAt = now;
-            if (await TrySaveAsync(session, attempt, ct)) return dataset;
+            if (await session.TrySaveAsync(attempt, ct)) return dataset;
         }
     }
 
@@ -94,7 +93,7 @@ public sealed class DatasetService(IDocumentStore store, TracingReads traces)
                 head.CurrentValidFrom = now;
                 session.Store(head);
             }
-            if (await TrySaveAsync(session, attempt, ct)) return version;
+            if (await session.TrySaveAsync(attempt, ct)) return version;
         }
     }
 
@@ -123,7 +122,7 @@ public sealed class DatasetService(IDocumentStore store, TracingReads traces)
             var current = await session.Query<DatasetItemVersion>().FirstOrDefaultAsync(v => v.ItemId == itemId && v.ValidTo == null, ct);
             if (current is not null) { current.ValidTo = DateTimeOffset.UtcNow; session.Store(current); }
             session.Delete(head);
-            if (await TrySaveAsync(session, attempt, ct)) return;
+            if (await session.TrySaveAsync(attempt, ct)) return;
         }
     }
 
@@ -162,7 +161,7 @@ public sealed class DatasetService(IDocumentStore store, TracingReads traces)
                 CreatedAt = command.CreatedAt ?? now, UpdatedAt = now,
             };
             session.Store(runItem);
-            if (await TrySaveAsync(session, attempt, ct)) return (runItem, run);
+            if (await session.TrySaveAsync(attempt, ct)) return (runItem, run);
         }
     }
 
@@ -192,19 +191,6 @@ public sealed class DatasetService(IDocumentStore store, TracingReads traces)
             throw new ApiProblem(400, $"{field} does not match the dataset's schema: " + string.Join("; ", errors.Select(e => $"{(string.IsNullOrEmpty(e.Path) ? "#" : e.Path)}: {e.Kind}")));
     }
 
-    static async Task<bool> TrySaveAsync(IDocumentSession session, int attempt, CancellationToken ct)
-    {
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException or Marten.Exceptions.MartenCommandException && attempt < MaxAttempts)
-        {
-            await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
-            return false;
-        }
-    }
 }
 
 public static class DatasetsModule

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Langfuse.Infrastructure.Persistence;
 using Marten;
 using Marten.Exceptions;
 
@@ -10,8 +11,6 @@ public sealed record CreatePrompt(string? Name, JsonNode? Prompt, string? Type, 
 /// <summary>The rules of prompt management; knows nothing of HTTP. Every method works inside one project.</summary>
 public sealed class PromptService(IDocumentStore store, PromptCache cache)
 {
-    const int MaxAttempts = 20;
-
     public async Task<JsonObject> CreateAsync(string projectId, CreatePrompt command, CancellationToken ct)
     {
         PromptRules.ValidateName(command.Name);
@@ -55,7 +54,7 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
                 head.UpdatedAt = now;
                 session.Store(head);
             }
-            if (!await TrySaveAsync(session, attempt, ct)) continue;
+            if (!await session.TrySaveAsync(attempt, ct)) continue;
             await cache.InvalidateProjectAsync(projectId);
             return View(prompt, head, projectId, null);
         }
@@ -98,7 +97,7 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
             session.Store(target);
             head.UpdatedAt = now;
             session.Store(head);
-            if (!await TrySaveAsync(session, attempt, ct)) continue;
+            if (!await session.TrySaveAsync(attempt, ct)) continue;
             await cache.InvalidateProjectAsync(projectId);
             return View(target, head, projectId, null);
         }
@@ -131,7 +130,7 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
                 head.UpdatedAt = DateTimeOffset.UtcNow;
                 session.Store(head);
             }
-            if (!await TrySaveAsync(session, attempt, ct)) continue;
+            if (!await session.TrySaveAsync(attempt, ct)) continue;
             await cache.InvalidateProjectAsync(projectId);
             return;
         }
@@ -226,20 +225,6 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
         }
     }
 
-    /// <summary>Saves; false when a concurrent writer of the same name got there first (the caller starts over).</summary>
-    static async Task<bool> TrySaveAsync(IDocumentSession session, int attempt, CancellationToken ct)
-    {
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (Exception e) when (e is JasperFx.ConcurrencyException or JasperFx.DocumentAlreadyExistsException or MartenCommandException && attempt < MaxAttempts)
-        {
-            await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
-            return false;
-        }
-    }
 
     static List<string> Distinct(IEnumerable<string>? values) => values?.Distinct().ToList() ?? [];
 

@@ -31,6 +31,45 @@ public static class ListQuery
         Sql.Of($"(SELECT id FROM {Latest("traces", projectId)} WHERE is_deleted = 0 AND {condition})");
 
     public sealed record Count(ulong C);
+
+    public static (int Page, int Limit) Paging(IQueryCollection q)
+    {
+        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
+        return (Int(q, "page", 1, 1, int.MaxValue), Int(q, "limit", 50, 1, 100));
+    }
+}
+
+/// <summary>WHERE conditions built from query parameters; every value goes through <see cref="Sql.Of"/>.</summary>
+public sealed class Conditions(IQueryCollection q)
+{
+    readonly List<Sql> _all = [Sql.Trusted("is_deleted = 0")];
+
+    public Conditions Eq(string param, string column)
+    {
+        if (q[param].FirstOrDefault() is { } v) _all.Add(Sql.Of($"{Sql.Trusted(SqlLiteral.Identifier(column))} = {v}"));
+        return this;
+    }
+
+    /// <summary>A repeated parameter of which any value may match.</summary>
+    public Conditions AnyOf(string param, string column)
+    {
+        if (q[param].Where(e => e is not null).Select(e => e!).ToList() is { Count: > 0 } values)
+            _all.Add(Sql.Of($"has({values}, {Sql.Trusted(SqlLiteral.Identifier(column))})"));
+        return this;
+    }
+
+    /// <summary>from (inclusive) and to (exclusive) ISO times on an epoch-millisecond column.</summary>
+    public Conditions Range(string fromParam, string toParam, string column)
+    {
+        var c = Sql.Trusted(SqlLiteral.Identifier(column));
+        if (ListQuery.Millis(q, fromParam) is { } from) _all.Add(Sql.Of($"{c} >= {from}"));
+        if (ListQuery.Millis(q, toParam) is { } to) _all.Add(Sql.Of($"{c} < {to}"));
+        return this;
+    }
+
+    public Conditions Add(Sql condition) { _all.Add(condition); return this; }
+
+    public Sql Build() => Sql.Join(" AND ", _all);
 }
 
 /// <summary>GET /api/public/observations: filtered and paged, newest first.</summary>
@@ -45,22 +84,12 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        var page = ListQuery.Int(q, "page", 1, 1, int.MaxValue);
-        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
-        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
-        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
-        void Eq(string param, string column) { if (q[param].FirstOrDefault() is { } v) conditions.Add(Sql.Of($"{Sql.Trusted(column)} = {v}")); }
-        Eq("name", "name");
-        Eq("type", "type");
-        Eq("traceId", "trace_id");
-        Eq("level", "level");
-        Eq("parentObservationId", "parent_observation_id");
-        Eq("version", "version");
-        if (q["environment"].Where(e => e is not null).ToList() is { Count: > 0 } envs) conditions.Add(Sql.Of($"has({envs!}, environment)"));
-        if (ListQuery.Millis(q, "fromStartTime") is { } from) conditions.Add(Sql.Of($"start_time >= {from}"));
-        if (ListQuery.Millis(q, "toStartTime") is { } to) conditions.Add(Sql.Of($"start_time < {to}"));
+        var (page, limit) = ListQuery.Paging(q);
+        var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level")
+            .Eq("parentObservationId", "parent_observation_id").Eq("version", "version").AnyOf("environment", "environment")
+            .Range("fromStartTime", "toStartTime", "start_time");
         if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Of($"user_id = {userId}"))}"));
-        var where = Sql.Join(" AND ", conditions);
+        var where = conditions.Build();
         var latest = ListQuery.Latest("observations", project);
         var rows = clickHouse.QueryAsync<ObservationRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY start_time DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
         var total = clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct);

@@ -24,28 +24,13 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        var page = ListQuery.Int(q, "page", 1, 1, int.MaxValue);
-        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
-        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
-        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
-        void Eq(string param, string column) { if (q[param].FirstOrDefault() is { } v) conditions.Add(Sql.Of($"{Sql.Trusted(column)} = {v}")); }
-        void Csv(string param, string column)
-        {
-            if (q[param].FirstOrDefault() is { } v) conditions.Add(Sql.Of($"has({v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)}, ifNull({Sql.Trusted(column)}, ''))"));
-        }
-        Eq("name", "name");
-        Eq("source", "source");
-        Eq("dataType", "data_type");
-        Eq("configId", "config_id");
-        Eq("queueId", "queue_id");
-        Eq("sessionId", "session_id");
-        Eq("datasetRunId", "dataset_run_id");
-        Eq("traceId", "trace_id");
-        Csv("scoreIds", "id");
-        Csv("observationId", "observation_id");
-        if (q["environment"].Where(e => e is not null).ToList() is { Count: > 0 } envs) conditions.Add(Sql.Of($"has({envs!}, environment)"));
-        if (ListQuery.Millis(q, "fromTimestamp") is { } from) conditions.Add(Sql.Of($"timestamp >= {from}"));
-        if (ListQuery.Millis(q, "toTimestamp") is { } to) conditions.Add(Sql.Of($"timestamp < {to}"));
+        var (page, limit) = ListQuery.Paging(q);
+        var conditions = new Conditions(q).Eq("name", "name").Eq("source", "source").Eq("dataType", "data_type").Eq("configId", "config_id")
+            .Eq("queueId", "queue_id").Eq("sessionId", "session_id").Eq("datasetRunId", "dataset_run_id").Eq("traceId", "trace_id")
+            .AnyOf("environment", "environment").Range("fromTimestamp", "toTimestamp", "timestamp");
+        foreach (var (param, column) in new[] { ("scoreIds", "id"), ("observationId", "observation_id") })
+            if (q[param].FirstOrDefault() is { } csv)
+                conditions.Add(Sql.Of($"has({csv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)}, ifNull({Sql.Trusted(column)}, ''))"));
         if (q["value"].FirstOrDefault() is { } valueText)
         {
             var op = q["operator"].FirstOrDefault() ?? "=";
@@ -58,7 +43,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
         if (q["traceTags"].Where(t => t is not null).ToList() is { Count: > 0 } tags) traceConditions.Add(Sql.Of($"hasAll(tags, {tags!})"));
         if (traceConditions.Count > 0) conditions.Add(Sql.Of($"ifNull(trace_id, '') IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
 
-        var where = Sql.Join(" AND ", conditions);
+        var where = conditions.Build();
         var latest = ListQuery.Latest("scores", project);
         var rows = await clickHouse.QueryAsync<ScoreRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY timestamp DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
         var total = (await clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct)).Single().C;

@@ -21,16 +21,11 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutReques
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        var page = ListQuery.Int(q, "page", 1, 1, int.MaxValue);
-        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
-        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
-        if (q["traceName"].FirstOrDefault() is { } name) conditions.Add(Sql.Of($"name = {name}"));
-        if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"user_id = {userId}"));
-        if (q["tags"].Where(t => t is not null).ToList() is { Count: > 0 } tags) conditions.Add(Sql.Of($"hasAll(tags, {tags!})"));
-        if (q["environment"].Where(e => e is not null).ToList() is { Count: > 0 } envs) conditions.Add(Sql.Of($"has({envs!}, environment)"));
-        if (ListQuery.Millis(q, "fromTimestamp") is { } from) conditions.Add(Sql.Of($"timestamp >= {from}"));
-        if (ListQuery.Millis(q, "toTimestamp") is { } to) conditions.Add(Sql.Of($"timestamp < {to}"));
-        var traces = Sql.Of($"(SELECT id, toString(toDate(toDateTime(intDiv(timestamp, 1000)))) AS date FROM {ListQuery.Latest("traces", project)} WHERE {Sql.Join(" AND ", conditions)})");
+        var (page, limit) = ListQuery.Paging(q);
+        var conditions = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment")
+            .Range("fromTimestamp", "toTimestamp", "timestamp");
+        if (q["tags"].Where(t => t is not null).Select(t => t!).ToList() is { Count: > 0 } tags) conditions.Add(Sql.Of($"hasAll(tags, {tags})"));
+        var traces = Sql.Of($"(SELECT id, toString(toDate(toDateTime(intDiv(timestamp, 1000)))) AS date FROM {ListQuery.Latest("traces", project)} WHERE {conditions.Build()})");
 
         var days = await clickHouse.QueryAsync<DayTotals>(Sql.Of(
             $"SELECT date, count() AS count_traces FROM {traces} GROUP BY date ORDER BY date DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
