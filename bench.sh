@@ -3,6 +3,7 @@
 #   ./bench.sh ingestion [--seconds 60] [--rate 5000]   end-to-end batch ingestion (events/s offered)
 #   ./bench.sh prompts [--seconds 30] [--rate 1000]     GET a prompt by label (requests/s offered)
 #   ./bench.sh otel [--seconds 30] [--rate 5000]        OTLP/HTTP protobuf exports end to end (spans/s offered)
+#   ./bench.sh reads [--scale 1]                        read API over 1M traces / 10M observations / 2M scores
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
@@ -27,6 +28,6 @@ dotnet build tests/Langfuse.Benchmarks/Langfuse.Benchmarks.csproj -c Release -no
 export BENCH_APP_DLL=$PWD/$DATA/app/Langfuse.dll
 what=${1:-ingestion}; shift || true
 case "$what" in
-  ingestion|prompts|otel) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$what" "$@" ;;
+  ingestion|prompts|otel|reads) dotnet "$DATA/bench/Langfuse.Benchmarks.dll" "$what" "$@" ;;
   *) echo "unknown benchmark: $what" >&2; exit 2 ;;
 esac

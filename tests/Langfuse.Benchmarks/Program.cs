@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 
 // End-to-end ingestion benchmark: starts the service as its own process (Release build) on the stores bench.sh
 // started, drives it over HTTP with batches of 100 mixed events, and reports throughput, request latency,
@@ -42,6 +43,7 @@ var sampler = Task.Run(async () =>
 
 if (args.Length > 0 && args[0] == "prompts") return await PromptsBenchmark();
 if (args.Length > 0 && args[0] == "otel") return await OtelBenchmark();
+if (args.Length > 0 && args[0] == "reads") return await ReadsBenchmark();
 
 Console.WriteLine($"Warming up (5 s) ...");
 await Load(TimeSpan.FromSeconds(5), clients, record: false);
@@ -194,6 +196,107 @@ async Task<int> OtelBenchmark()
     Console.WriteLine($"| export latency p50 / p99 | {P(sorted, 0.5):F1} / **{P(sorted, 0.99):F1}** ms |");
     Console.WriteLine($"| service memory (RSS) peak | {peakRss / 1048576} MB |");
     Console.WriteLine($"| errors | {result.Errors} |");
+    service.Kill(true);
+    return 0;
+}
+
+// Loads a large data set straight through the project's ClickHouse writer (scale 1 = 1M traces, 10M observations,
+// 2M scores over 90 days, 1,000 users, 10,000 sessions, 300 trace names), then times the read API.
+async Task<int> ReadsBenchmark()
+{
+    var scale = double.Parse(args.SkipWhile(a => a != "--scale").Skip(1).FirstOrDefault() ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+    var traceCount = (int)(1_000_000 * scale);
+    var settings = Langfuse.Infrastructure.Configuration.LangfuseSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddEnvironmentVariables().Build());
+    using var gateway = new Langfuse.Infrastructure.ClickHouse.ClickHouseGateway(settings);
+    var store = new Langfuse.Features.Tracing.Storage.TracingStore(gateway);
+    var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    var start = end - 90L * 24 * 3600 * 1000;
+    var names = Enumerable.Range(0, 300).Select(i => $"workflow-{i}").ToArray();
+    var tags = Enumerable.Range(0, 20).Select(i => $"tag-{i}").ToArray();
+    var models = new[] { "gpt-4o-mini", "gpt-4o", "claude-3-5-sonnet-20241022", "gemini-2.0-flash" };
+    string bigTraceId = "";
+
+    var load = Stopwatch.StartNew();
+    const int chunk = 20_000;
+    var loaded = 0;
+    await Parallel.ForEachAsync(Enumerable.Range(0, (traceCount + chunk - 1) / chunk), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (c, ct) =>
+    {
+        var random = new Random(c);
+        var traces = new List<Langfuse.Features.Tracing.Storage.TraceRow>();
+        var observations = new List<Langfuse.Features.Tracing.Storage.ObservationRow>();
+        var scores = new List<Langfuse.Features.Tracing.Storage.ScoreRow>();
+        for (var i = c * chunk; i < Math.Min(traceCount, (c + 1) * chunk); i++)
+        {
+            var id = $"trace-{i:D8}";
+            var ts = start + (long)(random.NextDouble() * (end - start));
+            traces.Add(new() { ProjectId = projectId, Id = id, Timestamp = ts, Name = names[random.Next(names.Length)], UserId = $"user-{random.Next(1000)}",
+                SessionId = $"session-{random.Next(10_000)}", Input = "{\"question\":\"how do I reset my password?\"}", Output = "Use the reset link on the sign-in page.",
+                Tags = [tags[random.Next(tags.Length)], tags[random.Next(tags.Length)]], Environment = "production", CreatedAt = ts, UpdatedAt = ts, FirstSeen = ts, FoldVersion = 1 });
+            var n = i % 10 == 0 ? 20 : 9; // one trace in ten has 20 observations; 10 on average... 2 + 9×0.9 ≈ 10.1
+            if (i == 0) bigTraceId = id;
+            for (var o = 0; o < n; o++)
+            {
+                var generation = o % 3 == 1;
+                var input = random.Next(50, 2000);
+                var output = random.Next(10, 500);
+                observations.Add(new() { ProjectId = projectId, Id = $"{id}-o{o}", TraceId = id, Type = generation ? "GENERATION" : "SPAN", Name = generation ? "llm" : $"step-{o}",
+                    ParentObservationId = o == 0 ? null : $"{id}-o0", StartTime = ts + o * 100, EndTime = ts + o * 100 + 80, Level = "DEFAULT",
+                    Input = "{\"messages\":[{\"role\":\"user\",\"content\":\"reset password\"}]}", Output = "Use the reset link.",
+                    ProvidedModelName = generation ? models[random.Next(models.Length)] : null,
+                    UsageKeys = generation ? ["input", "output", "total"] : [], UsageValues = generation ? [input, output, input + output] : [],
+                    CostKeys = generation ? ["input", "output", "total"] : [], CostValues = generation ? [input * 1.5e-7, output * 6e-7, input * 1.5e-7 + output * 6e-7] : [],
+                    TotalCost = generation ? input * 1.5e-7 + output * 6e-7 : null, Environment = "production", CreatedAt = ts, UpdatedAt = ts, FirstSeen = ts, FoldVersion = 1 });
+            }
+            for (var k = 0; k < 2; k++)
+                scores.Add(new() { ProjectId = projectId, Id = $"{id}-s{k}", TraceId = id, Timestamp = ts, Name = k == 0 ? "quality" : "helpfulness", Value = random.NextDouble(),
+                    Environment = "production", CreatedAt = ts, UpdatedAt = ts, FirstSeen = ts, FoldVersion = 1 });
+        }
+        await store.InsertAsync("traces", traces, ct);
+        await store.InsertAsync("observations", observations, ct);
+        await store.InsertAsync("scores", scores, ct);
+        var done = Interlocked.Add(ref loaded, traces.Count);
+        if (done % 200_000 < chunk) Console.WriteLine($"  loaded {done:N0} traces ({load.Elapsed.TotalSeconds:F0} s)");
+    });
+    Console.WriteLine($"Loaded {traceCount:N0} traces in {load.Elapsed.TotalSeconds:F0} s");
+
+    async Task<(double P50, double P95)> Time(string path, int runs = 30)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < runs + 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await http.GetAsync(path);
+            await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
+            if (i >= 3) times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        var sorted = times.Order().ToArray();
+        return (P(sorted, 0.5), P(sorted, 0.95));
+    }
+
+    var day = DateTimeOffset.FromUnixTimeMilliseconds(end - 10L * 24 * 3600 * 1000).UtcDateTime.Date;
+    var from30 = DateTimeOffset.FromUnixTimeMilliseconds(end - 30L * 24 * 3600 * 1000).UtcDateTime.ToString("O");
+    var cases = new (string Name, string Path, double Target)[]
+    {
+        ("trace by id (20 observations)", $"/api/public/traces/{bigTraceId}", 50),
+        ("trace list, page 1, no filter", "/api/public/traces", 300),
+        ("trace list, userId filter", "/api/public/traces?userId=user-42", 300),
+        ("trace list, tag filter", "/api/public/traces?tags=tag-7", 300),
+        ("trace list, one day", $"/api/public/traces?fromTimestamp={day:O}&toTimestamp={day.AddDays(1):O}", 300),
+        ("observation list by trace", $"/api/public/observations?traceId={bigTraceId}", 300),
+        ("sessions list", "/api/public/sessions", 300),
+        ("daily metrics, 30 days", $"/api/public/metrics/daily?fromTimestamp={from30}&limit=30", 500),
+    };
+    Console.WriteLine();
+    Console.WriteLine("| query | p50 | p95 | target p95 |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach (var (name, path, target) in cases)
+    {
+        var (p50, p95) = await Time(path, runs: 20);
+        Console.WriteLine($"| {name} | {p50:F0} ms | **{p95:F0} ms** | {target:F0} ms {(p95 <= target ? "✓" : "✗")} |");
+    }
+    stopSampling.Cancel();
+    await sampler;
     service.Kill(true);
     return 0;
 }

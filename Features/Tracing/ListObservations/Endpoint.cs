@@ -23,8 +23,14 @@ public static class ListQuery
     public static JsonObject Meta(int page, int limit, ulong total) =>
         new() { ["page"] = page, ["limit"] = limit, ["totalItems"] = total, ["totalPages"] = (long)Math.Ceiling(total / (double)limit) };
 
-    public static Sql Latest(string table, string projectId) =>
-        Sql.Of($"(SELECT * FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
+    public static Sql Latest(string table, string projectId) => Latest(table, projectId, Sql.Trusted("1"));
+
+    /// <summary>
+    /// The latest row of each entity. <paramref name="immutable"/> may only test columns no later event can change
+    /// (ids, trace_id), so it can narrow the scan before deduplication without ever selecting a stale row version.
+    /// </summary>
+    public static Sql Latest(string table, string projectId, Sql immutable) =>
+        Sql.Of($"(SELECT * FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} AND {immutable} ORDER BY fold_version DESC LIMIT 1 BY id)");
 
     /// <summary>Trace ids of the project whose latest row matches <paramref name="condition"/>, for filters on trace fields.</summary>
     public static Sql TracesWhere(string projectId, Sql condition) =>
@@ -90,7 +96,10 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
             .Range("fromStartTime", "toStartTime", "start_time");
         if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Of($"user_id = {userId}"))}"));
         var where = conditions.Build();
-        var latest = ListQuery.Latest("observations", project);
+        // trace_id is immutable and leads the sort key: filtering on it before deduplication reads one trace's rows only.
+        var latest = q["traceId"].FirstOrDefault() is { } traceId
+            ? ListQuery.Latest("observations", project, Sql.Of($"trace_id = {traceId}"))
+            : ListQuery.Latest("observations", project);
         var rows = clickHouse.QueryAsync<ObservationRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY start_time DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
         var total = clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct);
         var models = await reads.ModelLookupAsync(project, ct);

@@ -52,14 +52,18 @@ public static class IngestionClient
     {
         JsonElement last = default;
         var lastStatus = 0;
-        await Eventually.Async(async () =>
+        try
         {
-            var (status, body) = await host.GetAsync(project, url);
-            lastStatus = status;
-            if (status != 200) return false;
-            last = body;
-            return ready(body);
-        }, TimeSpan.FromSeconds(15), $"{url} never reached the expected state; last: {lastStatus} {last}");
+            await Eventually.Async(async () =>
+            {
+                var (status, body) = await host.GetAsync(project, url);
+                lastStatus = status;
+                if (status != 200) return false;
+                last = body;
+                return ready(body);
+            }, TimeSpan.FromSeconds(15), url);
+        }
+        catch (TimeoutException) { throw new TimeoutException($"{url} never reached the expected state; last answer: {lastStatus} {last}"); }
         return last;
     }
 

@@ -68,12 +68,18 @@ public sealed class ServiceProcess : IAsyncDisposable
         return port;
     }
 
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a container: the service stops consuming and hands back what it holds, so
+    /// entries of the shared test stream are not left pending for other hosts. SIGKILL only if it does not exit.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString()])))
+                await term!.WaitForExitAsync();
+            try { await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (TimeoutException) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
         }
         _process.Dispose();
     }
