@@ -29,8 +29,8 @@ public static class ListQuery
     /// The latest row of each entity. <paramref name="immutable"/> may only test columns no later event can change
     /// (ids, trace_id), so it can narrow the scan before deduplication without ever selecting a stale row version.
     /// </summary>
-    public static Sql Latest(string table, string projectId, Sql immutable) =>
-        Sql.Of($"(SELECT * FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} AND {immutable} ORDER BY fold_version DESC LIMIT 1 BY id)");
+    public static Sql Latest(string table, string projectId, Sql immutable, string columns = "*") =>
+        Sql.Of($"(SELECT {Sql.Trusted(columns)} FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} AND {immutable} ORDER BY fold_version DESC LIMIT 1 BY id)");
 
     /// <summary>Trace ids of the project whose latest row matches <paramref name="condition"/>, for filters on trace fields.</summary>
     public static Sql TracesWhere(string projectId, Sql condition) =>

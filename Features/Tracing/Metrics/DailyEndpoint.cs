@@ -25,7 +25,8 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutReques
         var conditions = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment")
             .Range("fromTimestamp", "toTimestamp", "timestamp");
         if (q["tags"].Where(t => t is not null).Select(t => t!).ToList() is { Count: > 0 } tags) conditions.Add(Sql.Of($"hasAll(tags, {tags})"));
-        var traces = Sql.Of($"(SELECT id, toString(toDate(toDateTime(intDiv(timestamp, 1000)))) AS date FROM {ListQuery.Latest("traces", project)} WHERE {conditions.Build()})");
+        var slimTraces = ListQuery.Latest("traces", project, Sql.Trusted("1"), "id, timestamp, name, user_id, tags, environment, is_deleted");
+        var traces = Sql.Of($"(SELECT id, toString(toDate(toDateTime(intDiv(timestamp, 1000)))) AS date FROM {slimTraces} WHERE {conditions.Build()})");
 
         var days = await clickHouse.QueryAsync<DayTotals>(Sql.Of(
             $"SELECT date, count() AS count_traces FROM {traces} GROUP BY date ORDER BY date DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
@@ -36,7 +37,9 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutReques
                 sum(arraySum(arrayFilter((v, k) -> k = 'output', usage_values, usage_keys))) AS output_usage,
                 sum(arraySum(arrayFilter((v, k) -> k = 'total', usage_values, usage_keys))) AS total_usage,
                 uniqExact(trace_id) AS count_traces, count() AS count_observations, sum(ifNull(total_cost, 0)) AS total_cost
-            FROM (SELECT trace_id, provided_model_name, usage_keys, usage_values, total_cost FROM {ListQuery.Latest("observations", project)} WHERE is_deleted = 0)
+            FROM (SELECT trace_id, provided_model_name, usage_keys, usage_values, total_cost FROM {ListQuery.Latest("observations", project,
+                Sql.Of($"trace_id IN (SELECT id FROM {traces} WHERE has({dates}, date))"),
+                "id, trace_id, provided_model_name, usage_keys, usage_values, total_cost, is_deleted")} WHERE is_deleted = 0)
             ANY INNER JOIN (SELECT id AS trace_id, date FROM {traces} WHERE has({dates}, date)) USING trace_id
             GROUP BY date, model"), ct);
         var byDay = models.ToLookup(m => m.Date);
