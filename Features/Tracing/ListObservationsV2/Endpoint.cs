@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FastEndpoints;
+using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Processing;
+using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Errors;
+
+namespace Langfuse.Features.Tracing.ListObservationsV2;
+
+/// <summary>
+/// GET /api/public/v2/observations: cursor-paged (newest first), with field groups. Inputs and outputs are returned
+/// as the raw strings stored; metadata values are cut to 200 characters unless expandMetadata=true.
+/// </summary>
+sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : EndpointWithoutRequest
+{
+    static readonly HashSet<string> Groups = ["core", "basic", "time", "io", "metadata", "model", "usage", "prompt", "metrics", "trace_context"];
+
+    sealed record Cursor(string LastStartTimeTo, string LastTraceId, string LastId);
+    sealed record TraceContext(string Id, string? Name, string? UserId, string? SessionId, string[] Tags, string? Release, byte Bookmarked, byte Public);
+
+    public override void Configure()
+    {
+        Get("/api/public/v2/observations");
+        Description(d => d.WithTags("Observations"));
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    {
+        var q = HttpContext.Request.Query;
+        if (string.Equals(q["parseIoAsJson"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
+            throw new ApiProblem(400, "parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
+        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
+        var limit = ListQuery.Int(q, "limit", 50, 1, 1000);
+        var fields = (q["fields"].FirstOrDefault() ?? "core,basic").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        if (fields.FirstOrDefault(f => !Groups.Contains(f)) is { } unknown) throw new ApiProblem(400, $"fields: unknown group '{unknown}' (one of {string.Join(", ", Groups)})");
+        fields.Add("core");
+        var expandMetadata = string.Equals(q["expandMetadata"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase);
+
+        var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level").Eq("version", "version")
+            .AnyOf("environment", "environment").Range("fromStartTime", "toStartTime", "start_time");
+        if (q["parentObservationId"].FirstOrDefault() is { } parent)
+            conditions.Add(parent.Length == 0 ? Sql.Trusted("parent_observation_id IS NULL") : Sql.Of($"parent_observation_id = {parent}"));
+        if (q["isRootObservation"].FirstOrDefault() is { } root)
+            conditions.Add(Sql.Trusted(root == "true" ? "parent_observation_id IS NULL" : "parent_observation_id IS NOT NULL"));
+        var traceConditions = new List<Sql>();
+        if (q["userId"].FirstOrDefault() is { } userId) traceConditions.Add(Sql.Of($"user_id = {userId}"));
+        if (q["sessionId"].FirstOrDefault() is { } sessionId) traceConditions.Add(Sql.Of($"session_id = {sessionId}"));
+        if (traceConditions.Count > 0) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
+        if (q["cursor"].FirstOrDefault() is { Length: > 0 } encoded)
+        {
+            var cursor = Decode(encoded);
+            var start = EventValidatorTime(cursor.LastStartTimeTo);
+            conditions.Add(Sql.Of($"(start_time < {start} OR (start_time = {start} AND (trace_id < {cursor.LastTraceId} OR (trace_id = {cursor.LastTraceId} AND id < {cursor.LastId}))))"));
+        }
+
+        var latest = q["traceId"].FirstOrDefault() is { } traceId
+            ? ListQuery.Latest("observations", project, Sql.Of($"trace_id = {traceId}"))
+            : ListQuery.Latest("observations", project);
+        var rows = await clickHouse.QueryAsync<ObservationRow>(Sql.Of(
+            $"SELECT * FROM {latest} WHERE {conditions.Build()} ORDER BY start_time DESC, trace_id DESC, id DESC LIMIT {limit + 1}"), ct);
+        var page = rows.Take(limit).ToList();
+        var traces = new Dictionary<string, TraceContext>();
+        if (fields.Contains("trace_context") && page.Count > 0)
+        {
+            var ids = Sql.Trusted("(" + string.Join(",", page.Select(o => o.TraceId).Distinct().Select(SqlLiteral.String)) + ")");
+            traces = (await clickHouse.QueryAsync<TraceContext>(Sql.Of(
+                $"SELECT id, name, user_id, session_id, tags, release, bookmarked, public FROM traces WHERE project_id = {project} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
+                .ToDictionary(t => t.Id);
+        }
+        var models = await reads.ModelLookupAsync(project, ct);
+        var data = page.Select(o => (JsonNode?)View(o, fields, expandMetadata, models, traces.GetValueOrDefault(o.TraceId))).ToArray();
+        var meta = new JsonObject();
+        if (rows.Count > limit)
+        {
+            var last = page[^1];
+            meta["cursor"] = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Cursor(Values.IsoMs(last.StartTime), last.TraceId, last.Id), JsonSerializerOptions.Web));
+        }
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = meta }, ct);
+    });
+
+    static Cursor Decode(string encoded)
+    {
+        try { return JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(encoded), JsonSerializerOptions.Web) ?? throw new FormatException(); }
+        catch (Exception e) when (e is FormatException or JsonException) { throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint"); }
+    }
+
+    static long EventValidatorTime(string iso) =>
+        Ingest.EventValidator.TryParseTimestamp(iso, out var ms) ? ms : throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint");
+
+    static JsonObject View(ObservationRow o, HashSet<string> fields, bool expandMetadata, Func<string, Pricing.ModelPrice?> models, TraceContext? trace)
+    {
+        var full = ApiViews.Observation(o, models);
+        var view = new JsonObject
+        {
+            ["id"] = o.Id, ["traceId"] = o.TraceId, ["startTime"] = Values.IsoMs(o.StartTime), ["endTime"] = full["endTime"]?.DeepClone(),
+            ["projectId"] = o.ProjectId, ["parentObservationId"] = o.ParentObservationId, ["type"] = o.Type,
+            ["modelId"] = o.InternalModelId, ["inputPrice"] = full["inputPrice"]?.DeepClone(), ["outputPrice"] = full["outputPrice"]?.DeepClone(), ["totalPrice"] = full["totalPrice"]?.DeepClone(),
+        };
+        void Copy(params string[] keys) { foreach (var k in keys) view[k] = full[k]?.DeepClone(); }
+        if (fields.Contains("basic"))
+        {
+            Copy("name", "level", "statusMessage", "version", "environment");
+            view["isRootObservation"] = o.ParentObservationId is null;
+        }
+        if (fields.Contains("time")) Copy("completionStartTime", "createdAt", "updatedAt");
+        if (fields.Contains("io")) { view["input"] = o.Input; view["output"] = o.Output; }
+        if (fields.Contains("metadata"))
+            view["metadata"] = new JsonObject(o.MetadataKeys.Zip(o.MetadataValues).Select(kv =>
+                KeyValuePair.Create(kv.First, (JsonNode?)(expandMetadata || kv.Second.Length <= 200 ? kv.Second : kv.Second[..200]))));
+        if (fields.Contains("model")) { view["providedModelName"] = o.ProvidedModelName; view["internalModelId"] = o.InternalModelId; Copy("modelParameters"); }
+        if (fields.Contains("usage")) { Copy("usageDetails", "costDetails"); view["totalCost"] = o.TotalCost; view["usagePricingTierName"] = o.UsagePricingTierName; }
+        if (fields.Contains("prompt")) Copy("promptId", "promptName", "promptVersion");
+        if (fields.Contains("metrics")) Copy("latency", "timeToFirstToken");
+        if (fields.Contains("trace_context"))
+        {
+            view["traceName"] = trace?.Name; view["userId"] = trace?.UserId; view["sessionId"] = trace?.SessionId; view["release"] = trace?.Release;
+            view["tags"] = new JsonArray((trace?.Tags ?? []).Select(t => (JsonNode?)t).ToArray());
+            view["bookmarked"] = trace?.Bookmarked == 1; view["public"] = trace?.Public == 1;
+        }
+        return view;
+    }
+}
