@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FastEndpoints;
+using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Errors;
+
+namespace Langfuse.Features.Tracing.Metrics;
+
+/// <summary>
+/// GET /api/public/v2/metrics?query={…}: views observations, scores-numeric, scores-boolean and scores-categorical;
+/// dimensions, measures with aggregations, filters, an optional time dimension, ordering and a row limit.
+/// Every field, measure and operator comes from an allow-list; only values enter SQL, through <see cref="Sql.Of"/>.
+/// </summary>
+sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+{
+    sealed record View(string Table, string TimeColumn, Sql Extra, Dictionary<string, string> Dimensions, Dictionary<string, string> Measures);
+
+    const string InputTokens = "arraySum(arrayFilter((v, k) -> k = 'input', usage_values, usage_keys))";
+    const string OutputTokens = "arraySum(arrayFilter((v, k) -> k = 'output', usage_values, usage_keys))";
+
+    static readonly Dictionary<string, View> Views = new()
+    {
+        ["observations"] = new("observations", "start_time", Sql.Trusted("1"),
+            new()
+            {
+                ["environment"] = "environment", ["type"] = "type", ["name"] = "ifNull(name, '')", ["level"] = "level", ["version"] = "ifNull(version, '')",
+                ["providedModelName"] = "ifNull(provided_model_name, '')", ["promptName"] = "ifNull(prompt_name, '')",
+                ["promptVersion"] = "ifNull(prompt_version, 0)", ["isRootObservation"] = "isNull(parent_observation_id)",
+                ["startTimeMonth"] = "formatDateTime(toDateTime(intDiv(start_time, 1000)), '%Y-%m')",
+            },
+            new()
+            {
+                ["count"] = "1", ["latency"] = "(ifNull(end_time, start_time) - start_time)", ["timeToFirstToken"] = "(completion_start_time - start_time)",
+                ["inputTokens"] = InputTokens, ["outputTokens"] = OutputTokens,
+                ["totalTokens"] = "arraySum(arrayFilter((v, k) -> k = 'total', usage_values, usage_keys))",
+                ["inputCost"] = "arraySum(arrayFilter((v, k) -> position(k, 'input') > 0, cost_values, cost_keys))",
+                ["outputCost"] = "arraySum(arrayFilter((v, k) -> position(k, 'output') > 0, cost_values, cost_keys))",
+                ["totalCost"] = "ifNull(total_cost, 0)",
+            }),
+        ["scores-numeric"] = ScoreView("data_type IN ('NUMERIC', 'BOOLEAN')", numeric: true),
+        ["scores-boolean"] = ScoreView("data_type = 'BOOLEAN'", numeric: true),
+        ["scores-categorical"] = ScoreView("data_type IN ('CATEGORICAL', 'BOOLEAN')", numeric: false),
+    };
+
+    static View ScoreView(string dataTypes, bool numeric)
+    {
+        var dimensions = new Dictionary<string, string>
+        {
+            ["environment"] = "environment", ["name"] = "name", ["source"] = "source", ["dataType"] = "data_type", ["configId"] = "ifNull(config_id, '')",
+        };
+        if (!numeric) dimensions["stringValue"] = "ifNull(string_value, '')";
+        var measures = new Dictionary<string, string> { ["count"] = "1" };
+        if (numeric) measures["value"] = "value";
+        return new("scores", "timestamp", Sql.Trusted(dataTypes), dimensions, measures);
+    }
+
+    static readonly Dictionary<string, string> Aggregations = new()
+    {
+        ["sum"] = "sum({0})", ["avg"] = "avg({0})", ["count"] = "count()", ["max"] = "max({0})", ["min"] = "min({0})",
+        ["p50"] = "quantile(0.5)({0})", ["p75"] = "quantile(0.75)({0})", ["p90"] = "quantile(0.9)({0})", ["p95"] = "quantile(0.95)({0})", ["p99"] = "quantile(0.99)({0})",
+    };
+
+    static readonly Dictionary<string, string> Granularities = new()
+    {
+        ["minute"] = "toStartOfMinute", ["hour"] = "toStartOfHour", ["day"] = "toStartOfDay", ["week"] = "toMonday", ["month"] = "toStartOfMonth", ["auto"] = "toStartOfDay",
+    };
+
+    public override void Configure()
+    {
+        Get("/api/public/v2/metrics");
+        Description(d => d.WithTags("Metrics"));
+    }
+
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    {
+        JsonObject query;
+        try { query = JsonNode.Parse(HttpContext.Request.Query["query"].FirstOrDefault() ?? "") as JsonObject ?? throw new JsonException(); }
+        catch (JsonException) { throw new ApiProblem(400, "query: required, a JSON object"); }
+        var viewName = Text(query["view"]) ?? throw new ApiProblem(400, "query.view: required");
+        if (!Views.TryGetValue(viewName, out var view)) throw new ApiProblem(400, $"query.view: one of {string.Join(", ", Views.Keys)}");
+        var from = Time(query["fromTimestamp"], "fromTimestamp");
+        var to = Time(query["toTimestamp"], "toTimestamp");
+        if (to <= from) throw new ApiProblem(400, "query.toTimestamp: must be after fromTimestamp");
+
+        var select = new List<string>();
+        var groupBy = new List<string>();
+        var dimensions = (query["dimensions"] as JsonArray ?? []).Select(d => Text(d?["field"]) ?? throw new ApiProblem(400, "query.dimensions: each needs a field")).ToList();
+        foreach (var field in dimensions)
+        {
+            var expression = view.Dimensions.GetValueOrDefault(field) ?? throw new ApiProblem(400, $"query.dimensions: '{field}' is not a dimension of {viewName} ({string.Join(", ", view.Dimensions.Keys)})");
+            select.Add($"{expression} AS `{field}`");
+            groupBy.Add($"`{field}`");
+        }
+        if (query["timeDimension"] is JsonObject time)
+        {
+            var granularity = Text(time["granularity"]) ?? "auto";
+            var function = Granularities.GetValueOrDefault(granularity) ?? throw new ApiProblem(400, $"query.timeDimension.granularity: one of {string.Join(", ", Granularities.Keys)}");
+            select.Add($"toString({function}(toDateTime(intDiv({view.TimeColumn}, 1000)))) AS time_dimension");
+            groupBy.Add("time_dimension");
+        }
+        var metricAliases = new List<string>();
+        var metrics = query["metrics"] as JsonArray;
+        if (metrics is null || metrics.Count == 0) throw new ApiProblem(400, "query.metrics: at least one metric");
+        foreach (var metric in metrics)
+        {
+            var measure = Text(metric?["measure"]) ?? throw new ApiProblem(400, "query.metrics: each needs a measure");
+            var aggregation = Text(metric?["aggregation"]) ?? throw new ApiProblem(400, "query.metrics: each needs an aggregation");
+            var expression = view.Measures.GetValueOrDefault(measure) ?? throw new ApiProblem(400, $"query.metrics: '{measure}' is not a measure of {viewName} ({string.Join(", ", view.Measures.Keys)})");
+            var template = Aggregations.GetValueOrDefault(aggregation) ?? throw new ApiProblem(400, $"query.metrics: aggregation '{aggregation}' is not supported ({string.Join(", ", Aggregations.Keys)})");
+            var alias = $"{aggregation}_{measure}";
+            select.Add($"{string.Format(CultureInfo.InvariantCulture, template, expression)} AS `{alias}`");
+            metricAliases.Add(alias);
+        }
+
+        var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0"), view.Extra };
+        foreach (var filter in query["filters"] as JsonArray ?? [])
+            conditions.Add(Filter(filter as JsonObject ?? throw new ApiProblem(400, "query.filters: each must be an object"), view, viewName));
+
+        var orderBy = new List<string>();
+        foreach (var order in query["orderBy"] as JsonArray ?? [])
+        {
+            var field = Text(order?["field"]) ?? "";
+            if (!dimensions.Contains(field) && !metricAliases.Contains(field) && field != "time_dimension")
+                throw new ApiProblem(400, $"query.orderBy: '{field}' is neither a dimension nor a metric alias ({string.Join(", ", dimensions.Concat(metricAliases))})");
+            orderBy.Add($"`{field}` {(Text(order?["direction"]) == "desc" ? "DESC" : "ASC")}");
+        }
+        if (orderBy.Count == 0 && groupBy.Contains("time_dimension")) orderBy.Add("time_dimension ASC");
+        var rowLimit = query["config"]?["row_limit"] is JsonValue limitValue && limitValue.TryGetValue<int>(out var rl) ? rl : 100;
+        if (rowLimit is < 1 or > 1000) throw new ApiProblem(400, "query.config.row_limit: between 1 and 1000");
+
+        var source = ListQuery.Latest(view.Table, project, Sql.Of($"{Sql.Trusted(view.TimeColumn)} >= {from} AND {Sql.Trusted(view.TimeColumn)} < {to}"));
+        var sql = Sql.Of($"SELECT {Sql.Trusted(string.Join(", ", select))} FROM {source} WHERE {Sql.Join(" AND ", conditions)}"
+            + $"{Sql.Trusted(groupBy.Count > 0 ? " GROUP BY " + string.Join(", ", groupBy) : "")}"
+            + $"{Sql.Trusted(orderBy.Count > 0 ? " ORDER BY " + string.Join(", ", orderBy) : "")} LIMIT {rowLimit}");
+        var rows = new JsonArray();
+        await foreach (var line in clickHouse.QueryLinesAsync(sql, ct))
+        {
+            var row = JsonNode.Parse(line)!.AsObject();
+            foreach (var alias in metricAliases)
+                if (row[alias] is JsonValue v && v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, out var number))
+                    row[alias] = number; // 64-bit integers come quoted in JSONEachRow
+            if (row["time_dimension"] is JsonValue t)
+                row["time_dimension"] = DateTime.Parse(t.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+            rows.Add(row);
+        }
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = rows }, ct);
+    });
+
+    static Sql Filter(JsonObject filter, View view, string viewName)
+    {
+        var column = Text(filter["column"]) ?? throw new ApiProblem(400, "query.filters: each needs a column");
+        var expression = Sql.Trusted(view.Dimensions.GetValueOrDefault(column) ?? throw new ApiProblem(400, $"query.filters: '{column}' is not a dimension of {viewName}"));
+        var op = Text(filter["operator"]) ?? throw new ApiProblem(400, "query.filters: each needs an operator");
+        var value = filter["value"];
+        string Str() => Text(value) ?? throw new ApiProblem(400, $"query.filters: '{column}' {op} needs a string value");
+        List<string> Strings() => value is JsonArray a ? a.Select(x => x?.ToString() ?? "").ToList() : throw new ApiProblem(400, $"query.filters: '{column}' {op} needs a list");
+        return op switch
+        {
+            "=" when value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False => Sql.Of($"{expression} = {value.GetValue<bool>()}"),
+            "=" when value?.GetValueKind() == JsonValueKind.Number => Sql.Of($"{expression} = {value.GetValue<double>()}"),
+            "=" => Sql.Of($"toString({expression}) = {Str()}"),
+            "<>" => Sql.Of($"{expression} != {value?.GetValueKind() == JsonValueKind.True}"),
+            ">" or "<" or ">=" or "<=" => Sql.Of($"{expression} {Sql.Trusted(op)} {value?.GetValue<double>() ?? throw new ApiProblem(400, "query.filters: a number is needed")}"),
+            "contains" => Sql.Of($"position(toString({expression}), {Str()}) > 0"),
+            "does not contain" => Sql.Of($"position(toString({expression}), {Str()}) = 0"),
+            "starts with" => Sql.Of($"startsWith(toString({expression}), {Str()})"),
+            "ends with" => Sql.Of($"endsWith(toString({expression}), {Str()})"),
+            "any of" => Sql.Of($"has({Strings()}, toString({expression}))"),
+            "none of" => Sql.Of($"NOT has({Strings()}, toString({expression}))"),
+            _ => throw new ApiProblem(400, $"query.filters: operator '{op}' is not supported"),
+        };
+    }
+
+    static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    static long Time(JsonNode? node, string field) =>
+        Text(node) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.ToUnixTimeMilliseconds()
+            : throw new ApiProblem(400, $"query.{field}: required ISO-8601 datetime");
+}
