@@ -9,6 +9,10 @@ public sealed record TraceFilter(
     int Page, int Limit, string? UserId, string? Name, string? SessionId, DateTimeOffset? From, DateTimeOffset? To,
     IReadOnlyList<string> Tags, string? Version, string? Release, IReadOnlyList<string> Environments, string OrderColumn, bool Descending)
 {
+    /// <summary>The JSON filter, when given; it takes precedence over the query-parameter filters, as in Langfuse.</summary>
+    public Sql? JsonConditions { get; init; }
+    public bool UsesMetadata { get; init; }
+
     static readonly Dictionary<string, string> OrderColumns = new()
     {
         ["id"] = "id", ["timestamp"] = "timestamp", ["name"] = "name", ["userId"] = "user_id", ["release"] = "release",
@@ -25,7 +29,6 @@ public sealed record TraceFilter(
             !q.TryGetValue(key, out var s) ? null
             : DateTimeOffset.TryParse(s[0], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d
             : throw new ApiProblem(400, $"{key}: must be an ISO-8601 datetime");
-        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
         var (column, descending) = ("timestamp", true);
         if (q["orderBy"].FirstOrDefault() is { Length: > 0 } orderBy)
         {
@@ -34,13 +37,20 @@ public sealed record TraceFilter(
                 throw new ApiProblem(400, $"orderBy: expected <field>.<asc|desc> with field one of {string.Join(", ", OrderColumns.Keys)}");
             (column, descending) = (c, parts[1] == "desc");
         }
-        return new TraceFilter(Int("page", 1, 1, int.MaxValue), Int("limit", 50, 1, 100), q["userId"].FirstOrDefault(), q["name"].FirstOrDefault(),
+        var filter = new TraceFilter(Int("page", 1, 1, int.MaxValue), Int("limit", 50, 1, 100), q["userId"].FirstOrDefault(), q["name"].FirstOrDefault(),
             q["sessionId"].FirstOrDefault(), Date("fromTimestamp"), Date("toTimestamp"), q["tags"].Where(t => t is not null).ToList()!,
             q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
+        if (q["filter"].FirstOrDefault() is { Length: > 0 } json)
+        {
+            var (conditions, usesMetadata) = TraceFilterJson.Parse(json);
+            filter = filter with { JsonConditions = conditions, UsesMetadata = usesMetadata };
+        }
+        return filter;
     }
 
     public Sql Where()
     {
+        if (JsonConditions is { } json) return Sql.Of($"is_deleted = 0 AND {json}");
         var conditions = new List<Sql> { Sql.Trusted("is_deleted = 0") };
         if (UserId is not null) conditions.Add(Sql.Of($"user_id = {UserId}"));
         if (Name is not null) conditions.Add(Sql.Of($"name = {Name}"));
@@ -68,8 +78,8 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse)
         Sql.Of($"(SELECT * FROM traces WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
 
     /// <summary>The latest version of every trace, with only the columns filters and orderings use (no input, output or metadata).</summary>
-    static Sql LatestSlim(string projectId) => Sql.Of(
-        $"(SELECT id, timestamp, name, user_id, session_id, release, version, tags, public, bookmarked, environment, is_deleted FROM traces WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
+    static Sql LatestSlim(string projectId, bool withMetadata = false) => Sql.Of(
+        $"(SELECT id, timestamp, name, user_id, session_id, release, version, tags, public, bookmarked, environment, is_deleted{Sql.Trusted(withMetadata ? ", metadata_keys, metadata_values" : "")} FROM traces WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
 
     /// <summary>
     /// Two steps: choose the page's ids over slim rows, then read those traces whole by primary key. Deduplicating
@@ -79,8 +89,8 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse)
     {
         var where = filter.Where();
         var idsTask = clickHouse.QueryAsync<Id>(Sql.Of(
-            $"SELECT id AS trace_id FROM {LatestSlim(projectId)} WHERE {where} ORDER BY {filter.OrderBy()} LIMIT {filter.Limit} OFFSET {(long)(filter.Page - 1) * filter.Limit}"), ct);
-        var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {LatestSlim(projectId)} WHERE {where}"), ct);
+            $"SELECT id AS trace_id FROM {LatestSlim(projectId, filter.UsesMetadata)} WHERE {where} ORDER BY {filter.OrderBy()} LIMIT {filter.Limit} OFFSET {(long)(filter.Page - 1) * filter.Limit}"), ct);
+        var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {LatestSlim(projectId, filter.UsesMetadata)} WHERE {where}"), ct);
         var ids = (await idsTask).Select(i => i.TraceId).ToList();
         if (ids.Count == 0) return ([], (await total).Single().C);
         var rows = (await clickHouse.QueryAsync<TraceRow>(Sql.Of(

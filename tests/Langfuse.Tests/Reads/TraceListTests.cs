@@ -532,3 +532,54 @@ public sealed class MetricsV2Tests(AppFixture app) : IAsyncLifetime
         body.GetProperty("message").GetString()!.ShouldContain(expected);
     }
 }
+
+[Collection(ReadsCollection.Name)]
+public sealed class TraceJsonFilterTests(AppFixture app) : IAsyncLifetime
+{
+    TestProject _project = null!;
+    readonly string _a = "fa-" + Guid.NewGuid().ToString("N")[..6];
+    readonly string _b = "fb-" + Guid.NewGuid().ToString("N")[..6];
+
+    public async Task InitializeAsync()
+    {
+        _project = await app.CreateProjectAsync();
+        await app.Host.IngestAsync(_project,
+            Event("trace-create", new { id = _a, name = "checkout-flow", userId = "u1", tags = new[] { "web", "beta" }, metadata = new { plan = "pro", seats = 12 }, timestamp = "2024-10-01T00:00:00.000Z" }),
+            Event("trace-create", new { id = _b, name = "search", tags = new[] { "api" }, metadata = new { plan = "free", seats = 1 }, timestamp = "2024-10-05T00:00:00.000Z" }));
+        await app.Host.GetWhenAsync(_project, "/api/public/traces", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 2);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<(int Status, List<string> Ids, JsonElement Body)> Filter(object filter)
+    {
+        var (status, body) = await app.Host.GetAsync(_project, "/api/public/traces?userId=nobody&filter=" + Uri.EscapeDataString(JsonSerializer.Serialize(filter)));
+        return (status, status == 200 ? body.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList() : [], body);
+    }
+
+    [Fact]
+    public async Task The_json_filter_takes_precedence_and_covers_columns_tags_and_metadata()
+    {
+        (await Filter(new object[] { new { type = "string", column = "name", @operator = "starts with", value = "check" } })).Ids.ShouldBe([_a]);
+        (await Filter(new object[] { new { type = "arrayOptions", column = "tags", @operator = "any of", value = new[] { "api", "beta" } } })).Ids.ShouldBe([_b, _a]);
+        (await Filter(new object[] { new { type = "arrayOptions", column = "tags", @operator = "all of", value = new[] { "web", "beta" } } })).Ids.ShouldBe([_a]);
+        (await Filter(new object[] { new { type = "datetime", column = "timestamp", @operator = ">", value = "2024-10-02T00:00:00Z" } })).Ids.ShouldBe([_b]);
+        (await Filter(new object[] { new { type = "stringObject", column = "metadata", key = "plan", @operator = "=", value = "pro" } })).Ids.ShouldBe([_a]);
+        (await Filter(new object[] { new { type = "numberObject", column = "metadata", key = "seats", @operator = ">", value = 5 } })).Ids.ShouldBe([_a]);
+        (await Filter(new object[] { new { type = "null", column = "userId", @operator = "is null" } })).Ids.ShouldBe([_b]);
+        (await Filter(new object[]
+        {
+            new { type = "stringOptions", column = "name", @operator = "none of", value = new[] { "search" } },
+            new { type = "string", column = "userId", @operator = "=", value = "u1" },
+        })).Ids.ShouldBe([_a]);
+    }
+
+    [Fact]
+    public async Task Unknown_columns_operators_and_bad_json_are_400()
+    {
+        (await Filter(new object[] { new { type = "string", column = "secret", @operator = "=", value = "x" } })).Status.ShouldBe(400);
+        (await Filter(new object[] { new { type = "string", column = "name", @operator = "sounds like", value = "x" } })).Status.ShouldBe(400);
+        (await Filter(new object[] { new { type = "number", column = "totalCost", @operator = ">", value = 1 } })).Body.GetProperty("message").GetString()!.ShouldContain("not supported yet");
+        (await app.Host.GetAsync(_project, "/api/public/traces?filter=" + Uri.EscapeDataString("{not json"))).Status.ShouldBe(400);
+    }
+}
