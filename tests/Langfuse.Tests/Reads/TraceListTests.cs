@@ -64,6 +64,13 @@ public sealed class TraceListTests(AppFixture app) : IAsyncLifetime
         first.GetProperty("latency").GetDouble().ShouldBe(2);
         first.GetProperty("htmlPath").GetString().ShouldBe($"/project/{_project.Id}/traces/{_ids[0]}");
         (await Ids("page=3&limit=4")).ShouldBeEmpty();
+
+        var (_, core) = await app.Host.GetAsync(_project, "/api/public/traces?limit=6&fields=core");
+        var slim = core.GetProperty("data").EnumerateArray().Single(t => t.GetProperty("id").GetString() == _ids[0]);
+        slim.GetProperty("observations").GetArrayLength().ShouldBe(0);
+        slim.GetProperty("scores").GetArrayLength().ShouldBe(0);
+        slim.GetProperty("latency").GetDouble().ShouldBe(-1);
+        slim.GetProperty("metadata").EnumerateObject().ShouldBeEmpty();
     }
 
     [Fact]
