@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 using Marten;
 
 namespace Langfuse.Features.Datasets;
@@ -39,36 +40,13 @@ static class DatasetHttp
         ["traceId"] = i.TraceId, ["observationId"] = i.ObservationId, ["createdAt"] = Iso(i.CreatedAt), ["updatedAt"] = Iso(i.UpdatedAt),
     };
 
-    public static (int Page, int Limit) Paging(HttpContext http, int minPage = 1)
-    {
-        var q = http.Request.Query;
-        int Int(string key, int fallback, int min, int max) =>
-            !q.TryGetValue(key, out var s) ? fallback
-            : int.TryParse(s[0], out var n) && n >= min && n <= max ? n
-            : throw new ApiProblem(400, $"{key}: must be an integer between {min} and {max}");
-        return (Math.Max(1, Int("page", 1, minPage, int.MaxValue)), Int("limit", 50, 1, 100));
-    }
-
     public static JsonObject Page(IEnumerable<JsonNode> items, int total, int page, int limit) => new()
     {
         ["data"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
-        ["meta"] = new JsonObject { ["page"] = page, ["limit"] = limit, ["totalItems"] = total, ["totalPages"] = (total + limit - 1) / limit },
+        ["meta"] = QueryParameters.PageMeta(page, limit, total),
     };
 
-    public static async Task<JsonObject?> BodyAsync(HttpContext http, CancellationToken ct)
-    {
-        var read = await BodyReader.ReadJsonAsync(http, 4_718_592, ct);
-        if (read.Error is not null) { await BodyReader.SendErrorAsync(http, read, ct); return null; }
-        using var document = read.Document!;
-        if (document.RootElement.ValueKind == JsonValueKind.Object) return JsonNode.Parse(document.RootElement.GetRawText())!.AsObject();
-        await PublicApiErrors.WriteAsync(http, 400, "Invalid request data: body must be a JSON object", "InvalidRequestError");
-        return null;
-    }
-
-    public static string? Str(JsonObject body, string key) =>
-        body[key] is null ? null : body[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw new ApiProblem(400, $"{key}: must be a string");
-
-    public static UpsertDataset Dataset(JsonObject b) => new(Str(b, "name"), Str(b, "description"), b["metadata"], b["inputSchema"], b["expectedOutputSchema"]);
+    public static UpsertDataset Dataset(JsonObject b) => new(BodyReader.OptionalString(b, "name"), BodyReader.OptionalString(b, "description"), b["metadata"], b["inputSchema"], b["expectedOutputSchema"]);
 
     public static Task Json(HttpContext http, JsonNode body, CancellationToken ct, int status = 200)
     {
@@ -88,7 +66,7 @@ sealed class UpsertDatasetEndpoint(DatasetService datasets, IDocumentStore store
 
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        if (await DatasetHttp.BodyAsync(HttpContext, ct) is not { } body) return;
+        if (await BodyReader.ReadObjectAsync(HttpContext, 4_718_592, ct) is not { } body) return;
         var dataset = await datasets.UpsertDatasetAsync(project, DatasetHttp.Dataset(body), ct);
         var view = DatasetHttp.View(dataset, project);
         if (!HttpContext.Request.Path.StartsWithSegments("/api/public/v2"))
@@ -113,7 +91,7 @@ sealed class ListDatasetsEndpoint(IDocumentStore store) : EndpointWithoutRequest
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var v1 = !HttpContext.Request.Path.StartsWithSegments("/api/public/v2");
-        var (page, limit) = DatasetHttp.Paging(HttpContext, minPage: v1 ? 0 : 1);
+        var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query, minPage: v1 ? 0 : 1);
         await using var session = store.QuerySession(project);
         var all = await session.Query<Dataset>().OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
         var views = new List<JsonNode>();
@@ -168,14 +146,14 @@ sealed class DatasetItemsEndpoint(DatasetService datasets, IDocumentStore store)
     {
         if (HttpMethods.IsPost(HttpContext.Request.Method))
         {
-            if (await DatasetHttp.BodyAsync(HttpContext, ct) is not { } b) return;
-            var item = await datasets.UpsertItemAsync(project, new UpsertItem(DatasetHttp.Str(b, "datasetName"), DatasetHttp.Str(b, "id"), b["input"], b["expectedOutput"],
-                b["metadata"], DatasetHttp.Str(b, "sourceTraceId"), DatasetHttp.Str(b, "sourceObservationId"), DatasetHttp.Str(b, "status")), ct);
+            if (await BodyReader.ReadObjectAsync(HttpContext, 4_718_592, ct) is not { } b) return;
+            var item = await datasets.UpsertItemAsync(project, new UpsertItem(BodyReader.OptionalString(b, "datasetName"), BodyReader.OptionalString(b, "id"), b["input"], b["expectedOutput"],
+                b["metadata"], BodyReader.OptionalString(b, "sourceTraceId"), BodyReader.OptionalString(b, "sourceObservationId"), BodyReader.OptionalString(b, "status")), ct);
             await DatasetHttp.Json(HttpContext, DatasetHttp.View(item), ct);
             return;
         }
         var q = HttpContext.Request.Query;
-        var (page, limit) = DatasetHttp.Paging(HttpContext);
+        var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query);
         await using var session = store.QuerySession(project);
         string? datasetId = null;
         if (q["datasetName"].FirstOrDefault() is { } datasetName) datasetId = (await datasets.DatasetAsync(session, datasetName, ct)).Id;
@@ -233,20 +211,20 @@ sealed class DatasetRunItemsEndpoint(DatasetService datasets, IDocumentStore sto
     {
         if (HttpMethods.IsPost(HttpContext.Request.Method))
         {
-            if (await DatasetHttp.BodyAsync(HttpContext, ct) is not { } b) return;
+            if (await BodyReader.ReadObjectAsync(HttpContext, 4_718_592, ct) is not { } b) return;
             if (b.Select(kv => kv.Key).FirstOrDefault(k => !Allowed.Contains(k)) is { } unknown) throw new ApiProblem(400, $"Unrecognized key in body: '{unknown}'");
-            DateTimeOffset? createdAt = DatasetHttp.Str(b, "createdAt") is { } c
+            DateTimeOffset? createdAt = BodyReader.OptionalString(b, "createdAt") is { } c
                 ? DateTimeOffset.TryParse(c, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : throw new ApiProblem(400, "createdAt: must be an ISO-8601 timestamp")
                 : null;
-            var (item, _) = await datasets.LinkAsync(project, new LinkRunItem(DatasetHttp.Str(b, "runName"), DatasetHttp.Str(b, "runDescription"), b["metadata"],
-                DatasetHttp.Str(b, "datasetItemId"), DatasetHttp.Str(b, "traceId"), DatasetHttp.Str(b, "observationId"), createdAt), ct);
+            var (item, _) = await datasets.LinkAsync(project, new LinkRunItem(BodyReader.OptionalString(b, "runName"), BodyReader.OptionalString(b, "runDescription"), b["metadata"],
+                BodyReader.OptionalString(b, "datasetItemId"), BodyReader.OptionalString(b, "traceId"), BodyReader.OptionalString(b, "observationId"), createdAt), ct);
             await DatasetHttp.Json(HttpContext, DatasetHttp.View(item), ct);
             return;
         }
         var q = HttpContext.Request.Query;
         var datasetId = q["datasetId"].FirstOrDefault() ?? throw new ApiProblem(400, "datasetId: required");
         var runName = q["runName"].FirstOrDefault() ?? throw new ApiProblem(400, "runName: required");
-        var (page, limit) = DatasetHttp.Paging(HttpContext);
+        var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query);
         await using var session = store.QuerySession(project);
         var run = await session.Query<DatasetRun>().FirstOrDefaultAsync(r => r.DatasetId == datasetId && r.Name == runName, ct)
             ?? throw new ApiProblem(404, $"Dataset run {runName} not found");
@@ -266,7 +244,7 @@ sealed class ListRunsEndpoint(DatasetService datasets, IDocumentStore store) : E
 
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        var (page, limit) = DatasetHttp.Paging(HttpContext);
+        var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query);
         await using var session = store.QuerySession(project);
         var dataset = await datasets.DatasetAsync(session, HttpContext.Decoded("name"), ct);
         var all = await session.Query<DatasetRun>().Where(r => r.DatasetId == dataset.Id).OrderByDescending(r => r.CreatedAt).ToListAsync(ct);

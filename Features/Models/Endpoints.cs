@@ -6,6 +6,7 @@ using FluentValidation;
 using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 using Marten;
 
 namespace Langfuse.Features.Models;
@@ -151,23 +152,17 @@ sealed class ListModels(ProjectModels models, ModelCatalog catalog) : EndpointWi
         Description(d => d.WithTags("Models"));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        var page = Query<int?>("page", false) ?? 1;
-        var limit = Query<int?>("limit", false) ?? 50;
-        if (page < 1 || limit is < 1 or > 100)
-        {
-            await PublicApiErrors.WriteAsync(HttpContext, 400, "page must be ≥ 1 and limit between 1 and 100", "InvalidRequestError");
-            return;
-        }
-        var all = (await models.ForProjectAsync(HttpContext.Project().ProjectId, ct)).Select(ModelViews.Project)
+        var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query);
+        var all = (await models.ForProjectAsync(project, ct)).Select(ModelViews.Project)
             .Concat(catalog.BuiltIn.Select(ModelViews.BuiltIn)).ToList();
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject
         {
             ["data"] = new JsonArray(all.Skip((page - 1) * limit).Take(limit).Select(x => (JsonNode?)x).ToArray()),
-            ["meta"] = new JsonObject { ["page"] = page, ["limit"] = limit, ["totalItems"] = all.Count, ["totalPages"] = (all.Count + limit - 1) / limit },
+            ["meta"] = QueryParameters.PageMeta(page, limit, all.Count),
         }, ct);
-    }
+    });
 }
 
 /// <summary>GET and DELETE /api/public/models/{id}; built-in models can be read but not deleted (404, as in Langfuse).</summary>

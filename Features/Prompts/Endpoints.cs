@@ -3,37 +3,16 @@ using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Prompts;
 
 /// <summary>Shared plumbing of the prompt endpoints: the JSON body, and rule violations in Langfuse's error shape.</summary>
 static class PromptHttp
 {
-    public static Task RunAsync(HttpContext http, Func<string, Task> action) => ApiProblem.RunAsync(http, action);
-
-    public static async Task<JsonObject?> ReadObjectAsync(HttpContext http, CancellationToken ct)
-    {
-        var read = await BodyReader.ReadJsonAsync(http, 1_048_576, ct);
-        if (read.Error is not null) { await BodyReader.SendErrorAsync(http, read, ct); return null; }
-        using var document = read.Document!;
-        if (document.RootElement.ValueKind == JsonValueKind.Object) return JsonNode.Parse(document.RootElement.GetRawText())!.AsObject();
-        await PublicApiErrors.WriteAsync(http, 400, "Invalid request data: body must be a JSON object", "InvalidRequestError");
-        return null;
-    }
-
-    public static string? String(JsonObject body, string key) =>
-        body[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
-        : body[key] is null ? null : throw new PromptException(400, $"{key}: must be a string");
-
-    public static List<string>? Strings(JsonObject body, string key) => body[key] switch
-    {
-        null => null,
-        JsonArray a when a.All(x => x?.GetValueKind() == JsonValueKind.String) => a.Select(x => x!.GetValue<string>()).ToList(),
-        _ => throw new PromptException(400, $"{key}: must be a list of strings"),
-    };
-
     public static CreatePrompt Command(JsonObject body) =>
-        new(String(body, "name"), body["prompt"], String(body, "type"), body["config"], Strings(body, "labels"), Strings(body, "tags"), String(body, "commitMessage"));
+        new(BodyReader.OptionalString(body, "name"), body["prompt"], BodyReader.OptionalString(body, "type"), body["config"],
+            BodyReader.OptionalStrings(body, "labels"), BodyReader.OptionalStrings(body, "tags"), BodyReader.OptionalString(body, "commitMessage"));
 
     public static async Task WriteJsonAsync(HttpContext http, int status, string json, CancellationToken ct)
     {
@@ -52,9 +31,9 @@ sealed class CreatePromptEndpoint(PromptService prompts) : EndpointWithoutReques
         Description(d => d.WithTags("Prompts").Accepts<JsonElement>("application/json"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => PromptHttp.RunAsync(HttpContext, async project =>
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        if (await PromptHttp.ReadObjectAsync(HttpContext, ct) is not { } body) return;
+        if (await BodyReader.ReadObjectAsync(HttpContext, 1_048_576, ct) is not { } body) return;
         var created = await prompts.CreateAsync(project, PromptHttp.Command(body), ct);
         await PromptHttp.WriteJsonAsync(HttpContext, 201, created.ToJsonString(), ct);
     });
@@ -69,7 +48,7 @@ sealed class GetPromptEndpoint(PromptService prompts) : EndpointWithoutRequest
         Description(d => d.WithTags("Prompts"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => PromptHttp.RunAsync(HttpContext, async project =>
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var query = HttpContext.Request.Query;
         int? version = null;
@@ -91,24 +70,19 @@ sealed class ListPromptsEndpoint(PromptService prompts) : EndpointWithoutRequest
         Description(d => d.WithTags("Prompts"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => PromptHttp.RunAsync(HttpContext, async project =>
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        int Int(string key, int fallback, int min, int max) =>
-            !q.TryGetValue(key, out var s) ? fallback
-            : int.TryParse(s[0], out var n) && n >= min && n <= max ? n
-            : throw new PromptException(400, $"{key}: must be an integer between {min} and {max}");
-        DateTimeOffset? Date(string key) =>
-            !q.TryGetValue(key, out var s) ? null
-            : DateTimeOffset.TryParse(s[0], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d
-            : throw new PromptException(400, $"{key}: must be an ISO-8601 datetime");
-        var page = Int("page", 1, 1, int.MaxValue);
-        var limit = Int("limit", 10, 1, 100);
+        var (page, limit) = QueryParameters.Paging(q, defaultLimit: 10);
         var filter = new PromptService.ListFilter(q["name"].FirstOrDefault(), q["label"].FirstOrDefault(), q["tag"].FirstOrDefault(),
-            Date("fromUpdatedAt"), Date("toUpdatedAt"), page, limit);
+            QueryParameters.Time(q, "fromUpdatedAt"), QueryParameters.Time(q, "toUpdatedAt"), page, limit);
         var (items, total) = await prompts.ListAsync(project, filter, ct);
-        JsonObject Meta() => new() { ["page"] = page, ["limit"] = limit, ["totalItems"] = total, ["totalPages"] = (total + limit - 1) / limit };
-        var body = new JsonObject { ["data"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()), ["meta"] = Meta(), ["pagination"] = Meta() };
+        var body = new JsonObject
+        {
+            ["data"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
+            ["meta"] = QueryParameters.PageMeta(page, limit, total),
+            ["pagination"] = QueryParameters.PageMeta(page, limit, total), // Langfuse repeats meta here for older clients
+        };
         await PromptHttp.WriteJsonAsync(HttpContext, 200, body.ToJsonString(), ct);
     });
 }
@@ -122,11 +96,11 @@ sealed class UpdatePromptLabelsEndpoint(PromptService prompts) : EndpointWithout
         Description(d => d.WithTags("Prompts").Accepts<JsonElement>("application/json"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => PromptHttp.RunAsync(HttpContext, async project =>
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        if (await PromptHttp.ReadObjectAsync(HttpContext, ct) is not { } body) return;
+        if (await BodyReader.ReadObjectAsync(HttpContext, 1_048_576, ct) is not { } body) return;
         if (!int.TryParse(HttpContext.Decoded("version"), out var version)) throw new PromptException(400, "version: must be an integer");
-        var labels = PromptHttp.Strings(body, "newLabels") ?? throw new PromptException(400, "newLabels: required list of strings");
+        var labels = BodyReader.OptionalStrings(body, "newLabels") ?? throw new PromptException(400, "newLabels: required list of strings");
         var updated = await prompts.UpdateLabelsAsync(project, HttpContext.Decoded("name"), version, labels, ct);
         await PromptHttp.WriteJsonAsync(HttpContext, 200, updated.ToJsonString(), ct);
     });
@@ -141,7 +115,7 @@ sealed class DeletePromptEndpoint(PromptService prompts) : EndpointWithoutReques
         Description(d => d.WithTags("Prompts"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => PromptHttp.RunAsync(HttpContext, async project =>
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
         int? version = q.TryGetValue("version", out var v) ? int.TryParse(v[0], out var n) ? n : throw new PromptException(400, "version: must be an integer") : null;
@@ -160,7 +134,7 @@ sealed class LegacyPromptsEndpoint(PromptService prompts) : EndpointWithoutReque
         Description(d => d.WithTags("Prompts"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => PromptHttp.RunAsync(HttpContext, async project =>
+    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         if (HttpMethods.IsGet(HttpContext.Request.Method))
         {
@@ -170,7 +144,7 @@ sealed class LegacyPromptsEndpoint(PromptService prompts) : EndpointWithoutReque
             await PromptHttp.WriteJsonAsync(HttpContext, 200, await prompts.GetJsonAsync(project, name, version, null, true, ct), ct);
             return;
         }
-        if (await PromptHttp.ReadObjectAsync(HttpContext, ct) is not { } body) return;
+        if (await BodyReader.ReadObjectAsync(HttpContext, 1_048_576, ct) is not { } body) return;
         var isActive = body["isActive"]?.GetValueKind() == JsonValueKind.True;
         var command = PromptHttp.Command(body) with { Labels = isActive ? [PromptRules.Production] : [] };
         var created = await prompts.CreateAsync(project, command, ct);

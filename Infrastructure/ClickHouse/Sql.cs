@@ -21,6 +21,9 @@ public sealed class Sql
     public static Sql Join(string separator, IEnumerable<Sql> parts) => new(string.Join(separator, parts.Select(p => p.Text)));
     public static readonly Sql Empty = new("");
 
+    /// <summary>A parenthesised list of string literals for <c>x IN (...)</c>, which, unlike has([...], x), uses the primary key.</summary>
+    public static Sql InList(IEnumerable<string> values) => new("(" + string.Join(",", values.Select(SqlLiteral.String)) + ")");
+
     public override string ToString() => Text;
 }
 

@@ -49,6 +49,42 @@ public static class BodyReader
         }
     }
 
+    /// <summary>
+    /// The body as a JSON object, parsed once; on a missing, oversized, malformed or non-object body the error response
+    /// is written and null returned.
+    /// </summary>
+    public static async Task<System.Text.Json.Nodes.JsonObject?> ReadObjectAsync(HttpContext context, long maxBytes, CancellationToken ct)
+    {
+        var raw = await ReadBytesAsync(context, maxBytes, ct);
+        if (raw.Error is not null) { await SendErrorAsync(context, raw, ct); return null; }
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(raw.Bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) is System.Text.Json.Nodes.JsonObject body) return body;
+            await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: body must be a JSON object", "InvalidRequestError");
+        }
+        catch (JsonException e)
+        {
+            await SendErrorAsync(context, new Result(null, null, 400, $"Invalid JSON: {e.Message}"), ct);
+        }
+        return null;
+    }
+
+    /// <summary>An optional string field of a JSON body; any other JSON type is a 400 naming the field.</summary>
+    public static string? OptionalString(System.Text.Json.Nodes.JsonObject body, string key) => body[key] switch
+    {
+        null => null,
+        System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => throw new ApiProblem(400, $"{key}: must be a string"),
+    };
+
+    /// <summary>An optional list-of-strings field of a JSON body; anything else is a 400 naming the field.</summary>
+    public static List<string>? OptionalStrings(System.Text.Json.Nodes.JsonObject body, string key) => body[key] switch
+    {
+        null => null,
+        System.Text.Json.Nodes.JsonArray a when a.All(x => x?.GetValueKind() == JsonValueKind.String) => a.Select(x => x!.GetValue<string>()).ToList(),
+        _ => throw new ApiProblem(400, $"{key}: must be a list of strings"),
+    };
+
     static Result TooLarge(long maxBytes) =>
         new(null, null, 413, $"Request body exceeds the limit of {maxBytes / 1024.0 / 1024.0:0.#} MB");
 

@@ -15,7 +15,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
 {
     public async Task TombstoneTracesAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
-        var ids = List(traceIds);
+        var ids = Sql.InList(traceIds);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var existing = await clickHouse.QueryAsync<TraceRow>(Sql.Of(
             $"SELECT * FROM traces WHERE project_id = {projectId} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
@@ -32,7 +32,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
 
     public async Task TombstoneChildrenAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
-        var ids = List(traceIds);
+        var ids = Sql.InList(traceIds);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var observations = await clickHouse.QueryAsync<ObservationRow>(Sql.Of(
             $"SELECT * FROM observations WHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
@@ -43,8 +43,6 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         await store.InsertAsync("scores", scores.Where(s => s.IsDeleted == 0)
             .Select(s => s with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now }).ToList(), ct);
     }
-
-    static Sql List(IEnumerable<string> ids) => Sql.Trusted("(" + string.Join(",", ids.Select(SqlLiteral.String)) + ")");
 }
 
 /// <summary>Wolverine handler (durable local queue): the background half of a trace deletion.</summary>

@@ -4,24 +4,14 @@ using FastEndpoints;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListObservations;
 
 /// <summary>Query-string helpers shared by the list endpoints.</summary>
 public static class ListQuery
 {
-    public static int Int(IQueryCollection q, string key, int fallback, int min, int max) =>
-        !q.TryGetValue(key, out var s) ? fallback
-        : int.TryParse(s[0], out var n) && n >= min && n <= max ? n
-        : throw new ApiProblem(400, $"{key}: must be an integer between {min} and {max}");
-
-    public static long? Millis(IQueryCollection q, string key) =>
-        !q.TryGetValue(key, out var s) ? null
-        : DateTimeOffset.TryParse(s[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUnixTimeMilliseconds()
-        : throw new ApiProblem(400, $"{key}: must be an ISO-8601 datetime");
-
-    public static JsonObject Meta(int page, int limit, ulong total) =>
-        new() { ["page"] = page, ["limit"] = limit, ["totalItems"] = total, ["totalPages"] = (long)Math.Ceiling(total / (double)limit) };
+    public static long? Millis(IQueryCollection q, string key) => QueryParameters.Time(q, key)?.ToUnixTimeMilliseconds();
 
     public static Sql Latest(string table, string projectId) => Latest(table, projectId, Sql.Trusted("1"));
 
@@ -41,7 +31,7 @@ public static class ListQuery
     public static (int Page, int Limit) Paging(IQueryCollection q)
     {
         if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
-        return (Int(q, "page", 1, 1, int.MaxValue), Int(q, "limit", 50, 1, 100));
+        return QueryParameters.Paging(q);
     }
 }
 
@@ -106,7 +96,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject
         {
             ["data"] = new JsonArray((await rows).Select(o => (JsonNode?)ApiViews.Observation(o, models)).ToArray()),
-            ["meta"] = ListQuery.Meta(page, limit, (await total).Single().C),
+            ["meta"] = QueryParameters.PageMeta(page, limit, (long)(await total).Single().C),
         }, ct);
     });
 }

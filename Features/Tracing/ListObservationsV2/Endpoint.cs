@@ -7,6 +7,7 @@ using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListObservationsV2;
 
@@ -33,7 +34,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
         if (string.Equals(q["parseIoAsJson"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
             throw new ApiProblem(400, "parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
         if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
-        var limit = ListQuery.Int(q, "limit", 50, 1, 1000);
+        var limit = QueryParameters.Int(q, "limit", 50, 1, 1000);
         var fields = (q["fields"].FirstOrDefault() ?? "core,basic").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (fields.FirstOrDefault(f => !Groups.Contains(f)) is { } unknown) throw new ApiProblem(400, $"fields: unknown group '{unknown}' (one of {string.Join(", ", Groups)})");
         fields.Add("core");
@@ -65,7 +66,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
         var traces = new Dictionary<string, TraceContext>();
         if (fields.Contains("trace_context") && page.Count > 0)
         {
-            var ids = Sql.Trusted("(" + string.Join(",", page.Select(o => o.TraceId).Distinct().Select(SqlLiteral.String)) + ")");
+            var ids = Sql.InList(page.Select(o => o.TraceId).Distinct());
             traces = (await clickHouse.QueryAsync<TraceContext>(Sql.Of(
                 $"SELECT id, name, user_id, session_id, tags, release, bookmarked, public FROM traces WHERE project_id = {project} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
                 .ToDictionary(t => t.Id);

@@ -5,6 +5,7 @@ using Langfuse.Features.Tracing.ListObservations;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListScores;
 
@@ -60,6 +61,6 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
                 };
             return (JsonNode?)view;
         }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = ListQuery.Meta(page, limit, total) }, ct);
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, (long)total) }, ct);
     });
 }

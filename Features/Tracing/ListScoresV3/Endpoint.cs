@@ -8,6 +8,7 @@ using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListScoresV3;
 
@@ -27,7 +28,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
     {
         var q = HttpContext.Request.Query;
         if (q.ContainsKey("userId") || q.ContainsKey("traceTags")) throw new ApiProblem(400, "userId and traceTags are not filters of v3 scores; use /api/public/v2/scores");
-        var limit = ListQuery.Int(q, "limit", 50, 1, 100);
+        var limit = QueryParameters.Int(q, "limit", 50, 1, 100);
         var fields = (q["fields"].FirstOrDefault() ?? "details,subject,annotation").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (fields.FirstOrDefault(f => !Groups.Contains(f)) is { } unknown) throw new ApiProblem(400, $"fields: unknown group '{unknown}' (one of details, subject, annotation)");
         if (new[] { "traceId", "sessionId", "experimentId" }.Count(q.ContainsKey) > 1) throw new ApiProblem(400, "only one of traceId, sessionId or experimentId");

@@ -1,6 +1,7 @@
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListTraces;
 
@@ -21,14 +22,8 @@ public sealed record TraceFilter(
 
     public static TraceFilter Parse(IQueryCollection q)
     {
-        int Int(string key, int fallback, int min, int max) =>
-            !q.TryGetValue(key, out var s) ? fallback
-            : int.TryParse(s[0], out var n) && n >= min && n <= max ? n
-            : throw new ApiProblem(400, $"{key}: must be an integer between {min} and {max}");
-        DateTimeOffset? Date(string key) =>
-            !q.TryGetValue(key, out var s) ? null
-            : DateTimeOffset.TryParse(s[0], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d
-            : throw new ApiProblem(400, $"{key}: must be an ISO-8601 datetime");
+        int Int(string key, int fallback, int min, int max) => QueryParameters.Int(q, key, fallback, min, max);
+        DateTimeOffset? Date(string key) => QueryParameters.Time(q, key);
         var (column, descending) = ("timestamp", true);
         if (q["orderBy"].FirstOrDefault() is { Length: > 0 } orderBy)
         {
@@ -94,7 +89,7 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse)
         var ids = (await idsTask).Select(i => i.TraceId).ToList();
         if (ids.Count == 0) return ([], (await total).Single().C);
         var rows = (await clickHouse.QueryAsync<TraceRow>(Sql.Of(
-            $"SELECT * FROM traces WHERE project_id = {projectId} AND id IN {Sql.Trusted("(" + string.Join(",", ids.Select(SqlLiteral.String)) + ")")} ORDER BY fold_version DESC LIMIT 1 BY id"), ct)).ToDictionary(r => r.Id);
+            $"SELECT * FROM traces WHERE project_id = {projectId} AND id IN {Sql.InList(ids)} ORDER BY fold_version DESC LIMIT 1 BY id"), ct)).ToDictionary(r => r.Id);
         return (ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), (await total).Single().C);
     }
 
@@ -105,7 +100,7 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse)
     public async Task<(ILookup<string, TraceChildren> Observations, ILookup<string, string> Scores)> ChildrenAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
         if (traceIds.Count == 0) return (Array.Empty<TraceChildren>().ToLookup(o => o.TraceId), Array.Empty<ScoreRef>().ToLookup(s => s.TraceId, s => s.Id));
-        var ids = Sql.Trusted("(" + string.Join(",", traceIds.Select(SqlLiteral.String)) + ")");
+        var ids = Sql.InList(traceIds);
         var observations = clickHouse.QueryAsync<TraceChildren>(Sql.Of(
             $"SELECT trace_id, id, start_time, end_time, total_cost FROM (SELECT trace_id, id, start_time, end_time, total_cost, is_deleted FROM observations WHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
         var scores = clickHouse.QueryAsync<ScoreRef>(Sql.Of(

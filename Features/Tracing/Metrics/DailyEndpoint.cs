@@ -3,6 +3,7 @@ using FastEndpoints;
 using Langfuse.Features.Tracing.ListObservations;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.Metrics;
 
@@ -55,6 +56,6 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutReques
                 ["countTraces"] = m.CountTraces, ["countObservations"] = m.CountObservations, ["totalCost"] = m.TotalCost,
             }).ToArray()),
         }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = ListQuery.Meta(page, limit, totalDays) }, ct);
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, (long)totalDays) }, ct);
     });
 }

@@ -18,6 +18,7 @@ public sealed class ModelCatalog
     sealed record PriceFile(string Source, string Date, List<ModelPrice> Models);
 
     readonly List<ModelPrice> _builtIn;
+    readonly Dictionary<string, ModelPrice> _byId;
     readonly ConcurrentDictionary<string, ModelPrice?> _matches = new(StringComparer.Ordinal);
 
     public ModelCatalog()
@@ -25,11 +26,12 @@ public sealed class ModelCatalog
         using var stream = typeof(ModelCatalog).Assembly.GetManifestResourceStream("default-model-prices.json")!;
         var file = JsonSerializer.Deserialize<PriceFile>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         _builtIn = file.Models;
+        _byId = _builtIn.ToDictionary(m => m.Id);
         Source = $"{file.Source} ({file.Date})";
     }
 
     public string Source { get; }
-    public ModelPrice? ById(string id) => _builtIn.FirstOrDefault(m => m.Id == id);
+    public ModelPrice? ById(string id) => _byId.GetValueOrDefault(id);
     public IReadOnlyList<ModelPrice> BuiltIn => _builtIn;
 
     public ModelPrice? Match(string? modelName)

@@ -23,15 +23,7 @@ sealed class CreateScore(RedisStreamPublisher publisher) : EndpointWithoutReques
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var read = await BodyReader.ReadJsonAsync(HttpContext, 1_048_576, ct);
-        if (read.Error is not null) { await BodyReader.SendErrorAsync(HttpContext, read, ct); return; }
-        using var document = read.Document!;
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            await SendInvalid(["body: Expected object"], ct);
-            return;
-        }
-        var body = JsonNode.Parse(document.RootElement.GetRawText())!.AsObject();
+        if (await BodyReader.ReadObjectAsync(HttpContext, 1_048_576, ct) is not { } body) return;
         if (body["id"] is not JsonValue idValue || idValue.GetValueKind() != JsonValueKind.String || idValue.GetValue<string>().Length == 0)
             body["id"] = Guid.NewGuid().ToString();
         var errors = new List<string>();

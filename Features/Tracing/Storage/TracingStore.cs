@@ -41,7 +41,7 @@ public sealed class TracingStore(ClickHouseGateway clickHouse)
         var result = new Dictionary<string, ulong>();
         foreach (var chunk in entityIds.Chunk(IdsPerQuery))
         {
-            var ids = Sql.Trusted("(" + string.Join(",", chunk.Select(SqlLiteral.String)) + ")");
+            var ids = Sql.InList(chunk);
             foreach (var row in await clickHouse.QueryAsync<EntityCount>(Sql.Of(
                 $"SELECT entity_id, count() AS c FROM ingestion_events WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {ids} GROUP BY entity_id"), ct))
                 result[row.EntityId] = row.C;
@@ -55,7 +55,7 @@ public sealed class TracingStore(ClickHouseGateway clickHouse)
         var result = new List<EventLogRow>();
         foreach (var chunk in entityIds.Chunk(IdsPerQuery))
         {
-            var ids = Sql.Trusted("(" + string.Join(",", chunk.Select(SqlLiteral.String)) + ")");
+            var ids = Sql.InList(chunk);
             var rows = await clickHouse.QueryAsync<EventLogRow>(Sql.Of(
                 $"SELECT project_id, entity_type, entity_id, event_id, event_type, event_ts, received_at, body FROM ingestion_events WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {ids}"), ct);
             result.AddRange(rows);
