@@ -28,10 +28,10 @@ public static class ListQuery
 
     public sealed record Count(ulong C);
 
-    public static (int Page, int Limit) Paging(IQueryCollection q)
+    /// <summary>The JSON `filter` parameter is served on the trace list only so far; elsewhere it is refused, not ignored.</summary>
+    public static void RejectJsonFilter(IQueryCollection q)
     {
-        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
-        return QueryParameters.Paging(q);
+        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet on this endpoint; use the query parameters");
     }
 }
 
@@ -80,7 +80,8 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        var (page, limit) = ListQuery.Paging(q);
+        ListQuery.RejectJsonFilter(q);
+        var (page, limit) = QueryParameters.Paging(q);
         var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level")
             .Eq("parentObservationId", "parent_observation_id").Eq("version", "version").AnyOf("environment", "environment")
             .Range("fromStartTime", "toStartTime", "start_time");

@@ -33,7 +33,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
         var q = HttpContext.Request.Query;
         if (string.Equals(q["parseIoAsJson"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
             throw new ApiProblem(400, "parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
-        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet; use the query parameters");
+        ListQuery.RejectJsonFilter(q);
         var limit = QueryParameters.Int(q, "limit", 50, 1, 1000);
         var fields = (q["fields"].FirstOrDefault() ?? "core,basic").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (fields.FirstOrDefault(f => !Groups.Contains(f)) is { } unknown) throw new ApiProblem(400, $"fields: unknown group '{unknown}' (one of {string.Join(", ", Groups)})");

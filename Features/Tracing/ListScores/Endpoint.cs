@@ -25,7 +25,8 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        var (page, limit) = ListQuery.Paging(q);
+        ListQuery.RejectJsonFilter(q);
+        var (page, limit) = QueryParameters.Paging(q);
         var conditions = new Conditions(q).Eq("name", "name").Eq("source", "source").Eq("dataType", "data_type").Eq("configId", "config_id")
             .Eq("queueId", "queue_id").Eq("sessionId", "session_id").Eq("datasetRunId", "dataset_run_id").Eq("traceId", "trace_id")
             .AnyOf("environment", "environment").Range("fromTimestamp", "toTimestamp", "timestamp");

@@ -23,9 +23,8 @@ sealed class Endpoint(TraceListReads reads) : EndpointWithoutRequest
             .Where(f => f is "core" or "io" or "scores" or "observations" or "metrics").ToHashSet();
         bool Wants(string group) => requested.Count == 0 || requested.Contains(group);
         var (rows, total) = await reads.ListAsync(project, filter, ct);
-        var (observations, scores) = Wants("observations") || Wants("scores") || Wants("metrics")
-            ? await reads.ChildrenAsync(project, rows.Select(r => r.Id).ToList(), ct)
-            : await reads.ChildrenAsync(project, [], ct);
+        var childrenNeeded = Wants("observations") || Wants("scores") || Wants("metrics");
+        var (observations, scores) = await reads.ChildrenAsync(project, childrenNeeded ? rows.Select(r => r.Id).ToList() : [], ct);
         var data = rows.Select(row =>
         {
             var view = ApiViews.Trace(row);

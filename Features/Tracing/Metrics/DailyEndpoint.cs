@@ -22,7 +22,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutReques
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        var (page, limit) = ListQuery.Paging(q);
+        var (page, limit) = QueryParameters.Paging(q);
         var conditions = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment")
             .Range("fromTimestamp", "toTimestamp", "timestamp");
         if (q["tags"].Where(t => t is not null).Select(t => t!).ToList() is { Count: > 0 } tags) conditions.Add(Sql.Of($"hasAll(tags, {tags})"));

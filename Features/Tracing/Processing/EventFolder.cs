@@ -36,9 +36,11 @@ public static class EventFolder
         return new Folded(state, ordered.Min(e => e.ReceivedAt), (ulong)ordered.Count);
     }
 
+    static readonly JsonDocumentOptions DeepBodies = new() { MaxDepth = 256 };
+
     static JsonObject? ParseBody(string body)
     {
-        try { return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) as JsonObject; }
+        try { return JsonNode.Parse(body, documentOptions: DeepBodies) as JsonObject; }
         catch (JsonException) { return null; }
     }
 

@@ -3,11 +3,17 @@ namespace Langfuse.Features.Tracing.Storage;
 // One record per ClickHouse row; serialised snake_case as JSONEachRow both ways.
 // Times are epoch milliseconds (ClickHouse 18.16 has no DateTime64).
 
+/// <summary>A merged row: deleted rows stay as tombstones until ClickHouse merges them away.</summary>
+public interface IMergedRow
+{
+    byte IsDeleted { get; }
+}
+
 public sealed record EventLogRow(
     string ProjectId, string EntityType, string EntityId, string EventId, string EventType,
     long EventTs, long ReceivedAt, string Body);
 
-public sealed record TraceRow
+public sealed record TraceRow : IMergedRow
 {
     public required string ProjectId { get; init; }
     public required string Id { get; init; }
@@ -32,7 +38,7 @@ public sealed record TraceRow
     public byte IsDeleted { get; init; }
 }
 
-public sealed record ObservationRow
+public sealed record ObservationRow : IMergedRow
 {
     public required string ProjectId { get; init; }
     public required string Id { get; init; }
@@ -73,7 +79,7 @@ public sealed record ObservationRow
     public byte IsDeleted { get; init; }
 }
 
-public sealed record ScoreRow
+public sealed record ScoreRow : IMergedRow
 {
     public required string ProjectId { get; init; }
     public required string Id { get; init; }

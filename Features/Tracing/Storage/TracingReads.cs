@@ -39,11 +39,5 @@ public sealed class TracingReads(ClickHouseGateway clickHouse, ProjectModels pro
         Live(await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
             $"SELECT * FROM scores WHERE project_id = {projectId} AND id = {scoreId} ORDER BY fold_version DESC LIMIT 1"), ct)).FirstOrDefault();
 
-    static IEnumerable<T> Live<T>(IEnumerable<T> rows) => rows.Where(r => r switch
-    {
-        TraceRow t => t.IsDeleted == 0,
-        ObservationRow o => o.IsDeleted == 0,
-        ScoreRow s => s.IsDeleted == 0,
-        _ => true,
-    });
+    static IEnumerable<T> Live<T>(IEnumerable<T> rows) where T : IMergedRow => rows.Where(r => r.IsDeleted == 0);
 }

@@ -86,8 +86,6 @@ public sealed class RedisStreamsMetrics
     IEnumerable<Measurement<long>> Measure(Func<QueueStats, long> pick) =>
         _latest.Select(kv => new Measurement<long>(pick(kv.Value), new KeyValuePair<string, object?>("queue", kv.Key)));
 
-    public IReadOnlyDictionary<string, QueueStats> Latest => _latest;
-
     public async Task<QueueStats> ReadAsync(string queue)
     {
         var db = _redis.GetDatabase();
