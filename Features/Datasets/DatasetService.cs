@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Persistence;
 using Marten;
@@ -15,7 +15,7 @@ public sealed record LinkRunItem(string? RunName, string? RunDescription, JsonNo
     string? ObservationId, DateTimeOffset? CreatedAt);
 
 /// <summary>The rules of datasets, versioned items and runs; knows nothing of HTTP. Every method works inside one project.</summary>
-public sealed class DatasetService(IDocumentStore store, TracingReads traces)
+public sealed class DatasetService(IDocumentStore store, TraceLookup traces)
 {
     public async Task<Dataset> UpsertDatasetAsync(string projectId, UpsertDataset command, CancellationToken ct)
     {
@@ -134,9 +134,8 @@ public sealed class DatasetService(IDocumentStore store, TracingReads traces)
         var traceId = command.TraceId;
         if (traceId is null)
         {
-            var observation = await traces.ObservationAsync(projectId, command.ObservationId!, ct)
+            traceId = await traces.TraceIdOfObservationAsync(projectId, command.ObservationId!, ct)
                 ?? throw new ApiProblem(404, $"Observation {command.ObservationId} not found: send traceId with it");
-            traceId = observation.TraceId;
         }
         for (var attempt = 1; ; attempt++)
         {
