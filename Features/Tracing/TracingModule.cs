@@ -19,6 +19,7 @@ public static class TracingModule
         services.AddSingleton<RowMapper>();
         services.AddSingleton<TracingStore>();
         services.AddSingleton<TracingReads>();
+        services.AddSingleton<LatestRows>();
         services.AddSingleton<TraceLookup>();
         services.AddSingleton<ListTraces.TraceListReads>();
         services.AddSingleton<DeleteTraces.TraceDeletion>();

@@ -18,7 +18,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         var ids = Sql.InList(traceIds);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var existing = await clickHouse.QueryAsync<TraceRow>(Sql.Of(
-            $"SELECT * FROM traces WHERE project_id = {projectId} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+            $"SELECT * FROM traces PREWHERE project_id = {projectId} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
         var found = existing.Select(r => r.Id).ToHashSet();
         var tombstones = existing.Select(r => r with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now })
             .Concat(traceIds.Where(id => !found.Contains(id)).Select(id => new TraceRow
@@ -35,9 +35,9 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         var ids = Sql.InList(traceIds);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var observations = await clickHouse.QueryAsync<ObservationRow>(Sql.Of(
-            $"SELECT * FROM observations WHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+            $"SELECT * FROM observations PREWHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
         var scores = await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
-            $"SELECT * FROM scores WHERE project_id = {projectId} AND ifNull(trace_id, '') IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+            $"SELECT * FROM scores PREWHERE project_id = {projectId} AND ifNull(trace_id, '') IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
         await store.InsertAsync("observations", observations.Where(o => o.IsDeleted == 0)
             .Select(o => o with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now }).ToList(), ct);
         await store.InsertAsync("scores", scores.Where(s => s.IsDeleted == 0)

@@ -13,18 +13,16 @@ public static class ListQuery
 {
     public static long? Millis(IQueryCollection q, string key) => QueryParameters.Time(q, key)?.ToUnixTimeMilliseconds();
 
-    public static Sql Latest(string table, string projectId) => Latest(table, projectId, Sql.Trusted("1"));
-
     /// <summary>
-    /// The latest row of each entity. <paramref name="immutable"/> may only test columns no later event can change
-    /// (ids, trace_id), so it can narrow the scan before deduplication without ever selecting a stale row version.
+    /// The latest row of each entity among the rows inside a time range, for aggregations: the range narrows the read
+    /// before deduplication, so a row version whose time was later moved out of the range is still counted in it.
     /// </summary>
-    public static Sql Latest(string table, string projectId, Sql immutable, string columns = "*") =>
-        Sql.Of($"(SELECT {Sql.Trusted(columns)} FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} AND {immutable} ORDER BY fold_version DESC LIMIT 1 BY id)");
+    public static Sql LatestWithin(string table, string projectId, Sql timeRange, string columns) =>
+        Sql.Of($"(SELECT {Sql.Trusted(columns)} FROM {Sql.Trusted(SqlLiteral.Identifier(table))} WHERE project_id = {projectId} AND {timeRange} ORDER BY fold_version DESC LIMIT 1 BY id)");
 
     /// <summary>Trace ids of the project whose latest row matches <paramref name="condition"/>, for filters on trace fields.</summary>
     public static Sql TracesWhere(string projectId, Sql condition) =>
-        Sql.Of($"(SELECT id FROM {Latest("traces", projectId)} WHERE is_deleted = 0 AND {condition})");
+        Sql.Of($"(SELECT id FROM traces FINAL WHERE project_id = {projectId} AND is_deleted = 0 AND {condition})");
 
     public sealed record Count(ulong C);
 
@@ -65,11 +63,14 @@ public sealed class Conditions(IQueryCollection q)
 
     public Conditions Add(Sql condition) { _all.Add(condition); return this; }
 
+    /// <summary>How many conditions, the is_deleted one included.</summary>
+    public int Count => _all.Count;
+
     public Sql Build() => Sql.Join(" AND ", _all);
 }
 
 /// <summary>GET /api/public/observations: filtered and paged, newest first.</summary>
-sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : EndpointWithoutRequest
+sealed class Endpoint(LatestRows latestRows, TracingReads reads) : EndpointWithoutRequest
 {
     public override void Configure()
     {
@@ -87,17 +88,13 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
             .Range("fromStartTime", "toStartTime", "start_time");
         if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Of($"user_id = {userId}"))}"));
         var where = conditions.Build();
-        // trace_id is immutable and leads the sort key: filtering on it before deduplication reads one trace's rows only.
-        var latest = q["traceId"].FirstOrDefault() is { } traceId
-            ? ListQuery.Latest("observations", project, Sql.Of($"trace_id = {traceId}"))
-            : ListQuery.Latest("observations", project);
-        var rows = clickHouse.QueryAsync<ObservationRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY start_time DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
-        var total = clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct);
+        var total = latestRows.CountAsync(EntityTable.Observations, project, where, ct);
+        var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, where, Sql.Trusted("start_time DESC, id DESC"), (long)(page - 1) * limit, limit, ct, newestFirst: "start_time");
         var models = await reads.ModelLookupAsync(project, ct);
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject
         {
-            ["data"] = new JsonArray((await rows).Select(o => (JsonNode?)ApiViews.Observation(o, models)).ToArray()),
-            ["meta"] = QueryParameters.PageMeta(page, limit, (long)(await total).Single().C),
+            ["data"] = new JsonArray(rows.Select(o => (JsonNode?)ApiViews.Observation(o, models)).ToArray()),
+            ["meta"] = QueryParameters.PageMeta(page, limit, (long)await total),
         }, ct);
     });
 }

@@ -15,7 +15,7 @@ namespace Langfuse.Features.Tracing.ListObservationsV2;
 /// GET /api/public/v2/observations: cursor-paged (newest first), with field groups. Inputs and outputs are returned
 /// as the raw strings stored; metadata values are cut to 200 characters unless expandMetadata=true.
 /// </summary>
-sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : EndpointWithoutRequest
+sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, TracingReads reads) : EndpointWithoutRequest
 {
     static readonly HashSet<string> Groups = ["core", "basic", "time", "io", "metadata", "model", "usage", "prompt", "metrics", "trace_context"];
 
@@ -57,18 +57,14 @@ sealed class Endpoint(ClickHouseGateway clickHouse, TracingReads reads) : Endpoi
             conditions.Add(Sql.Of($"(start_time < {start} OR (start_time = {start} AND (trace_id < {cursor.LastTraceId} OR (trace_id = {cursor.LastTraceId} AND id < {cursor.LastId}))))"));
         }
 
-        var latest = q["traceId"].FirstOrDefault() is { } traceId
-            ? ListQuery.Latest("observations", project, Sql.Of($"trace_id = {traceId}"))
-            : ListQuery.Latest("observations", project);
-        var rows = await clickHouse.QueryAsync<ObservationRow>(Sql.Of(
-            $"SELECT * FROM {latest} WHERE {conditions.Build()} ORDER BY start_time DESC, trace_id DESC, id DESC LIMIT {limit + 1}"), ct);
+        var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, conditions.Build(), Sql.Trusted("start_time DESC, trace_id DESC, id DESC"), 0, limit + 1, ct, newestFirst: "start_time");
         var page = rows.Take(limit).ToList();
         var traces = new Dictionary<string, TraceContext>();
         if (fields.Contains("trace_context") && page.Count > 0)
         {
             var ids = Sql.InList(page.Select(o => o.TraceId).Distinct());
             traces = (await clickHouse.QueryAsync<TraceContext>(Sql.Of(
-                $"SELECT id, name, user_id, session_id, tags, release, bookmarked, public FROM traces WHERE project_id = {project} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
+                $"SELECT id, name, user_id, session_id, tags, release, bookmarked, public FROM traces PREWHERE project_id = {project} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct))
                 .ToDictionary(t => t.Id);
         }
         var models = await reads.ModelLookupAsync(project, ct);

@@ -10,11 +10,9 @@ using Langfuse.Infrastructure.Http;
 namespace Langfuse.Features.Tracing.ListScores;
 
 /// <summary>GET /api/public/v2/scores: scores with Langfuse's filters, each with its trace's user, tags, environment and session.</summary>
-sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
 {
     static readonly Dictionary<string, string> Operators = new() { ["<"] = "<", [">"] = ">", ["<="] = "<=", [">="] = ">=", ["!="] = "!=", ["="] = "=" };
-
-    sealed record TraceContext(string Id, string? UserId, string[] Tags, string Environment, string? SessionId);
 
     public override void Configure()
     {
@@ -46,12 +44,10 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
         if (traceConditions.Count > 0) conditions.Add(Sql.Of($"ifNull(trace_id, '') IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
 
         var where = conditions.Build();
-        var latest = ListQuery.Latest("scores", project);
-        var rows = await clickHouse.QueryAsync<ScoreRow>(Sql.Of($"SELECT * FROM {latest} WHERE {where} ORDER BY timestamp DESC, id DESC LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
-        var total = (await clickHouse.QueryAsync<ListQuery.Count>(Sql.Of($"SELECT count() AS c FROM {latest} WHERE {where}"), ct)).Single().C;
-        var traceIds = rows.Where(r => r.TraceId is not null).Select(r => r.TraceId!).Distinct().ToList();
-        var traces = traceIds.Count == 0 ? [] : (await clickHouse.QueryAsync<TraceContext>(Sql.Of(
-            $"SELECT id, user_id, tags, environment, session_id FROM {ListQuery.Latest("traces", project)} WHERE is_deleted = 0 AND has({traceIds}, id)"), ct)).ToDictionary(t => t.Id);
+        var total = latestRows.CountAsync(EntityTable.Scores, project, where, ct);
+        var rows = await latestRows.PageAsync<ScoreRow>(EntityTable.Scores, project, where, Sql.Trusted("timestamp DESC, id DESC"), (long)(page - 1) * limit, limit, ct, newestFirst: "timestamp");
+        var traces = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, project, rows.Where(r => r.TraceId is not null).Select(r => ("", r.TraceId!)), ct))
+            .Where(t => t.IsDeleted == 0).ToDictionary(t => t.Id);
         var data = rows.Select(r =>
         {
             var view = ApiViews.Score(r);
@@ -62,6 +58,6 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
                 };
             return (JsonNode?)view;
         }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, (long)total) }, ct);
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, (long)await total) }, ct);
     });
 }

@@ -13,7 +13,7 @@ using Langfuse.Infrastructure.Http;
 namespace Langfuse.Features.Tracing.ListScoresV3;
 
 /// <summary>GET /api/public/v3/scores: cursor-paged scores (newest first) with typed values and their subject.</summary>
-sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
 {
     static readonly HashSet<string> Groups = ["details", "subject", "annotation"];
     sealed record Cursor(long Timestamp, string Id);
@@ -52,8 +52,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
             var cursor = Decode(encoded);
             conditions.Add(Sql.Of($"(timestamp < {cursor.Timestamp} OR (timestamp = {cursor.Timestamp} AND id < {cursor.Id}))"));
         }
-        var rows = await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
-            $"SELECT * FROM {ListQuery.Latest("scores", project)} WHERE {conditions.Build()} ORDER BY timestamp DESC, id DESC LIMIT {limit + 1}"), ct);
+        var rows = await latestRows.PageAsync<ScoreRow>(EntityTable.Scores, project, conditions.Build(), Sql.Trusted("timestamp DESC, id DESC"), 0, limit + 1, ct, newestFirst: "timestamp");
         var page = rows.Take(limit).ToList();
         var meta = new JsonObject { ["limit"] = limit };
         if (rows.Count > limit)

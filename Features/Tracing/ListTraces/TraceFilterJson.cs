@@ -23,13 +23,12 @@ public static class TraceFilterJson
     };
     static readonly HashSet<string> Aggregated = ["latency", "inputTokens", "outputTokens", "totalTokens", "tokens", "inputCost", "outputCost", "totalCost"];
 
-    public static (Sql Conditions, bool UsesMetadata) Parse(string json)
+    public static Sql Parse(string json)
     {
         JsonArray filters;
         try { filters = JsonNode.Parse(json) as JsonArray ?? throw new JsonException(); }
         catch (JsonException) { throw new ApiProblem(400, "filter: must be a JSON array of filter conditions"); }
         var conditions = new List<Sql> { Sql.Trusted("1") };
-        var usesMetadata = false;
         foreach (var node in filters)
         {
             if (node is not JsonObject f) throw new ApiProblem(400, "filter: each condition must be an object");
@@ -38,7 +37,6 @@ public static class TraceFilterJson
             var op = Text(f["operator"]) ?? throw new ApiProblem(400, $"filter[{column}]: operator is required");
             var value = f["value"];
             if (Aggregated.Contains(column)) throw new ApiProblem(400, $"filter[{column}]: filters on aggregated observation metrics are not supported yet");
-            if (column == "metadata") usesMetadata = true;
             conditions.Add((column, type) switch
             {
                 (_, "null") => NullCheck(column, op),
@@ -53,7 +51,7 @@ public static class TraceFilterJson
                 _ => throw new ApiProblem(400, $"filter: column '{column}' with type '{type}' is not supported (columns: {string.Join(", ", StringColumns.Keys.Concat(["timestamp", "tags", "bookmarked", "metadata"]))})"),
             });
         }
-        return (Sql.Join(" AND ", conditions), usesMetadata);
+        return Sql.Join(" AND ", conditions);
     }
 
     static Sql MetadataValue(JsonObject f) =>

@@ -12,7 +12,6 @@ public sealed record TraceFilter(
 {
     /// <summary>The JSON filter, when given; it takes precedence over the query-parameter filters, as in Langfuse.</summary>
     public Sql? JsonConditions { get; init; }
-    public bool UsesMetadata { get; init; }
 
     static readonly Dictionary<string, string> OrderColumns = new()
     {
@@ -37,8 +36,7 @@ public sealed record TraceFilter(
             q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
         if (q["filter"].FirstOrDefault() is { Length: > 0 } json)
         {
-            var (conditions, usesMetadata) = TraceFilterJson.Parse(json);
-            filter = filter with { JsonConditions = conditions, UsesMetadata = usesMetadata };
+            filter = filter with { JsonConditions = TraceFilterJson.Parse(json) };
         }
         return filter;
     }
@@ -63,34 +61,18 @@ public sealed record TraceFilter(
 }
 
 /// <summary>Trace lists and sessions: always the latest row of each trace of one project, then the filters.</summary>
-public sealed class TraceListReads(ClickHouseGateway clickHouse)
+public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows latestRows)
 {
     sealed record Count(ulong C);
 
-    sealed record Id(string TraceId);
-
-    static Sql Latest(string projectId) =>
-        Sql.Of($"(SELECT * FROM traces WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
-
-    /// <summary>The latest version of every trace, with only the columns filters and orderings use (no input, output or metadata).</summary>
-    static Sql LatestSlim(string projectId, bool withMetadata = false) => Sql.Of(
-        $"(SELECT id, timestamp, name, user_id, session_id, release, version, tags, public, bookmarked, environment, is_deleted{Sql.Trusted(withMetadata ? ", metadata_keys, metadata_values" : "")} FROM traces WHERE project_id = {projectId} ORDER BY fold_version DESC LIMIT 1 BY id)");
-
-    /// <summary>
-    /// Two steps: choose the page's ids over slim rows, then read those traces whole by primary key. Deduplicating
-    /// the whole project with kilobytes of input and output per row was the cost of a list.
-    /// </summary>
+    /// <summary>One page of traces and the total; the total needs every latest row, the page does not, and both run at once.</summary>
     public async Task<(List<TraceRow> Rows, ulong Total)> ListAsync(string projectId, TraceFilter filter, CancellationToken ct)
     {
         var where = filter.Where();
-        var idsTask = clickHouse.QueryAsync<Id>(Sql.Of(
-            $"SELECT id AS trace_id FROM {LatestSlim(projectId, filter.UsesMetadata)} WHERE {where} ORDER BY {filter.OrderBy()} LIMIT {filter.Limit} OFFSET {(long)(filter.Page - 1) * filter.Limit}"), ct);
-        var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {LatestSlim(projectId, filter.UsesMetadata)} WHERE {where}"), ct);
-        var ids = (await idsTask).Select(i => i.TraceId).ToList();
-        if (ids.Count == 0) return ([], (await total).Single().C);
-        var rows = (await clickHouse.QueryAsync<TraceRow>(Sql.Of(
-            $"SELECT * FROM traces WHERE project_id = {projectId} AND id IN {Sql.InList(ids)} ORDER BY fold_version DESC LIMIT 1 BY id"), ct)).ToDictionary(r => r.Id);
-        return (ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), (await total).Single().C);
+        var total = latestRows.CountAsync(EntityTable.Traces, projectId, where, ct);
+        var rows = await latestRows.PageAsync<TraceRow>(EntityTable.Traces, projectId, where, filter.OrderBy(), (long)(filter.Page - 1) * filter.Limit, filter.Limit, ct,
+            newestFirst: filter is { OrderColumn: "timestamp", Descending: true } ? "timestamp" : null);
+        return (rows, await total);
     }
 
     public sealed record TraceChildren(string TraceId, string Id, long StartTime, long? EndTime, double? TotalCost);
@@ -102,9 +84,9 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse)
         if (traceIds.Count == 0) return (Array.Empty<TraceChildren>().ToLookup(o => o.TraceId), Array.Empty<ScoreRef>().ToLookup(s => s.TraceId, s => s.Id));
         var ids = Sql.InList(traceIds);
         var observations = clickHouse.QueryAsync<TraceChildren>(Sql.Of(
-            $"SELECT trace_id, id, start_time, end_time, total_cost FROM (SELECT trace_id, id, start_time, end_time, total_cost, is_deleted FROM observations WHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
+            $"SELECT trace_id, id, start_time, end_time, total_cost FROM (SELECT trace_id, id, start_time, end_time, total_cost, is_deleted FROM observations PREWHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
         var scores = clickHouse.QueryAsync<ScoreRef>(Sql.Of(
-            $"SELECT ifNull(trace_id, '') AS trace_id, id FROM (SELECT trace_id, id, is_deleted FROM scores WHERE project_id = {projectId} AND ifNull(trace_id, '') IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
+            $"SELECT ifNull(trace_id, '') AS trace_id, id FROM (SELECT trace_id, id, is_deleted FROM scores PREWHERE project_id = {projectId} AND ifNull(trace_id, '') IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0"), ct);
         return ((await observations).ToLookup(o => o.TraceId), (await scores).ToLookup(s => s.TraceId, s => s.Id));
     }
 
@@ -117,12 +99,20 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse)
             from is { } f ? Sql.Of($"AND timestamp >= {f.ToUnixTimeMilliseconds()}") : Sql.Empty,
             to is { } t ? Sql.Of($"AND timestamp < {t.ToUnixTimeMilliseconds()}") : Sql.Empty,
         });
-        var sessions = Sql.Of($"SELECT session_id AS id, min(timestamp) AS created_at, any(environment) AS environment FROM {LatestSlim(projectId)} WHERE is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id");
+        var sessions = Sql.Of($"SELECT session_id AS id, min(timestamp) AS created_at, any(environment) AS environment FROM traces FINAL WHERE project_id = {projectId} AND is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id");
         var rows = clickHouse.QueryAsync<SessionRow>(Sql.Of($"SELECT * FROM ({sessions}) ORDER BY created_at DESC, id LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
         var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM ({sessions})"), ct);
         return (await rows, (await total).Single().C);
     }
 
-    public Task<List<TraceRow>> SessionTracesAsync(string projectId, string sessionId, CancellationToken ct) =>
-        clickHouse.QueryAsync<TraceRow>(Sql.Of($"SELECT * FROM {Latest(projectId)} WHERE is_deleted = 0 AND session_id = {sessionId} ORDER BY timestamp ASC"), ct);
+    /// <summary>
+    /// Traces whose latest row is in the session: every trace that ever had a row in it (a plain scan), then the latest
+    /// row of those by primary key, kept when it is still in the session.
+    /// </summary>
+    public async Task<List<TraceRow>> SessionTracesAsync(string projectId, string sessionId, CancellationToken ct)
+    {
+        var ids = Sql.Of($"(SELECT id FROM traces WHERE project_id = {projectId} AND session_id = {sessionId})");
+        return await clickHouse.QueryAsync<TraceRow>(Sql.Of(
+            $"SELECT * FROM (SELECT * FROM traces PREWHERE project_id = {projectId} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id) WHERE is_deleted = 0 AND session_id = {sessionId} ORDER BY timestamp ASC"), ct);
+    }
 }

@@ -130,7 +130,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         var rowLimit = query["config"]?["row_limit"] is JsonValue limitValue && limitValue.TryGetValue<int>(out var rl) ? rl : 100;
         if (rowLimit is < 1 or > 1000) throw new ApiProblem(400, "query.config.row_limit: between 1 and 1000");
 
-        var source = ListQuery.Latest(view.Table, project, Sql.Of($"{Sql.Trusted(view.TimeColumn)} >= {from} AND {Sql.Trusted(view.TimeColumn)} < {to}"));
+        var source = ListQuery.LatestWithin(view.Table, project, Sql.Of($"{Sql.Trusted(view.TimeColumn)} >= {from} AND {Sql.Trusted(view.TimeColumn)} < {to}"), "*");
         var sql = Sql.Of($"SELECT {Sql.Trusted(string.Join(", ", select))} FROM {source} WHERE {Sql.Join(" AND ", conditions)}"
             + $"{Sql.Trusted(groupBy.Count > 0 ? " GROUP BY " + string.Join(", ", groupBy) : "")}"
             + $"{Sql.Trusted(orderBy.Count > 0 ? " ORDER BY " + string.Join(", ", orderBy) : "")} LIMIT {rowLimit}");

@@ -6,6 +6,8 @@ namespace Langfuse.Features.Tracing.Storage;
 /// <summary>A merged row: deleted rows stay as tombstones until ClickHouse merges them away.</summary>
 public interface IMergedRow
 {
+    string Id { get; }
+    ulong FoldVersion { get; }
     byte IsDeleted { get; }
 }
 

@@ -1,0 +1,68 @@
+using Langfuse.Infrastructure.ClickHouse;
+
+namespace Langfuse.Features.Tracing.Storage;
+
+/// <summary>A table of merged rows and the sort-key column in front of id, which lookups by id must name to use the index.</summary>
+public sealed record EntityTable(string Name, string? KeyPrefix)
+{
+    public static readonly EntityTable Traces = new("traces", null);
+    public static readonly EntityTable Observations = new("observations", "trace_id");
+    public static readonly EntityTable Scores = new("scores", "ifNull(trace_id, '')");
+
+    public Sql Identifier => Sql.Trusted(SqlLiteral.Identifier(Name));
+}
+
+/// <summary>
+/// Pages and counts over the latest version of each entity of a project. A list must not deduplicate the whole
+/// project to show one page: at a million traces that cost 0.8 s, at ten million observations 13 s.
+/// </summary>
+public sealed class LatestRows(ClickHouseGateway clickHouse)
+{
+    const long MaxCandidates = 4_000; // keeps the id lists of the lookup well under ClickHouse's max_query_size
+
+    sealed record Candidate(string Id, string K, ulong FoldVersion);
+
+    sealed record Count(ulong C);
+
+    /// <summary>
+    /// Rows of every version that pass the filter, in page order, are a cheap plain scan. Of those, the ones that are
+    /// their entity's latest version (looked up by primary key) are exactly the latest rows that pass, in the same
+    /// order: a latest row that passes is among them wherever a stale version of it sits. Fetch more when too many
+    /// candidates were stale; deep pages fall back to FINAL. When the order leads with a time column, descending
+    /// (<paramref name="newestFirst"/>), the candidates' time threshold is found on that one column first, and the
+    /// wide id columns are read only above it (PREWHERE): 300 → 190 ms on ten million observations.
+    /// </summary>
+    public async Task<List<T>> PageAsync<T>(EntityTable table, string projectId, Sql where, Sql orderBy, long skip, int limit, CancellationToken ct, string? newestFirst = null)
+        where T : IMergedRow
+    {
+        var needed = skip + limit;
+        var key = Sql.Trusted(table.KeyPrefix ?? "''");
+        for (var fetch = needed * 2 + 20; fetch <= MaxCandidates; fetch *= 4)
+        {
+            var threshold = newestFirst is null ? Sql.Empty : Sql.Of(
+                $"PREWHERE {Sql.Trusted(newestFirst)} >= (SELECT min(t) FROM (SELECT {Sql.Trusted(newestFirst)} AS t FROM {table.Identifier} WHERE project_id = {projectId} AND {where} ORDER BY t DESC LIMIT {fetch}))");
+            var candidates = await clickHouse.QueryAsync<Candidate>(Sql.Of(
+                $"SELECT id, {key} AS k, fold_version FROM {table.Identifier} {threshold} WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {fetch}"), ct);
+            if (candidates.Count == 0) return [];
+            var latest = (await ByIdAsync<T>(table, projectId, candidates.Select(c => (c.K, c.Id)), ct)).ToDictionary(r => r.Id);
+            var kept = candidates.Where(c => latest.TryGetValue(c.Id, out var row) && row.FoldVersion == c.FoldVersion).Select(c => c.Id).Distinct().ToList();
+            if (kept.Count >= needed || candidates.Count < fetch) return kept.Skip((int)skip).Take(limit).Select(id => latest[id]).ToList();
+        }
+        return await clickHouse.QueryAsync<T>(Sql.Of(
+            $"SELECT * FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {limit} OFFSET {skip}"), ct);
+    }
+
+    /// <summary>How many entities' latest rows pass the filter: FINAL merges the versions as it reads, and WHERE sees the merged row.</summary>
+    public async Task<ulong> CountAsync(EntityTable table, string projectId, Sql where, CancellationToken ct) =>
+        (await clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {where}"), ct)).Single().C;
+
+    /// <summary>The latest row (tombstones included) of each given entity, by primary key.</summary>
+    public Task<List<T>> ByIdAsync<T>(EntityTable table, string projectId, IEnumerable<(string KeyPrefix, string Id)> keys, CancellationToken ct)
+    {
+        var list = keys.Distinct().ToList();
+        if (list.Count == 0) return Task.FromResult(new List<T>());
+        var prefix = table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(list.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty;
+        return clickHouse.QueryAsync<T>(Sql.Of(
+            $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {prefix}id IN {Sql.InList(list.Select(x => x.Id).Distinct())} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+    }
+}
