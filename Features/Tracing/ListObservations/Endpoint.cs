@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FastEndpoints;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
@@ -26,10 +27,10 @@ public static class ListQuery
 
     public sealed record Count(ulong C);
 
-    /// <summary>The JSON `filter` parameter is served on the trace list only so far; elsewhere it is refused, not ignored.</summary>
-    public static void RejectJsonFilter(IQueryCollection q)
+    /// <summary>The JSON `filter` parameter, when given, added to the query-parameter filters (both must hold).</summary>
+    public static void AddJsonFilter(IQueryCollection q, Conditions conditions, JsonFilterSchema schema)
     {
-        if (q.ContainsKey("filter")) throw new ApiProblem(400, "filter: the JSON filter parameter is not supported yet on this endpoint; use the query parameters");
+        if (q["filter"].FirstOrDefault() is { Length: > 0 } json) conditions.Add(JsonFilter.Parse(json, schema));
     }
 }
 
@@ -81,12 +82,12 @@ sealed class Endpoint(LatestRows latestRows, TracingReads reads) : EndpointWitho
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        ListQuery.RejectJsonFilter(q);
         var (page, limit) = QueryParameters.Paging(q);
         var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level")
             .Eq("parentObservationId", "parent_observation_id").Eq("version", "version").AnyOf("environment", "environment")
             .Range("fromStartTime", "toStartTime", "start_time");
         if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Of($"user_id = {userId}"))}"));
+        ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Observations(project));
         var where = conditions.Build();
         var total = latestRows.CountAsync(EntityTable.Observations, project, where, ct);
         var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, where, Sql.Trusted("start_time DESC, id DESC"), (long)(page - 1) * limit, limit, ct, newestFirst: "start_time");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
@@ -33,7 +34,6 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
         var q = HttpContext.Request.Query;
         if (string.Equals(q["parseIoAsJson"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
             throw new ApiProblem(400, "parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
-        ListQuery.RejectJsonFilter(q);
         var limit = QueryParameters.Int(q, "limit", 50, 1, 1000);
         var fields = (q["fields"].FirstOrDefault() ?? "core,basic").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (fields.FirstOrDefault(f => !Groups.Contains(f)) is { } unknown) throw new ApiProblem(400, $"fields: unknown group '{unknown}' (one of {string.Join(", ", Groups)})");
@@ -50,6 +50,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
         if (q["userId"].FirstOrDefault() is { } userId) traceConditions.Add(Sql.Of($"user_id = {userId}"));
         if (q["sessionId"].FirstOrDefault() is { } sessionId) traceConditions.Add(Sql.Of($"session_id = {sessionId}"));
         if (traceConditions.Count > 0) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
+        ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Observations(project));
         if (q["cursor"].FirstOrDefault() is { Length: > 0 } encoded)
         {
             var cursor = Decode(encoded);

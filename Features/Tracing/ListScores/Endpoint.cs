@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
@@ -23,7 +24,6 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var q = HttpContext.Request.Query;
-        ListQuery.RejectJsonFilter(q);
         var (page, limit) = QueryParameters.Paging(q);
         var conditions = new Conditions(q).Eq("name", "name").Eq("source", "source").Eq("dataType", "data_type").Eq("configId", "config_id")
             .Eq("queueId", "queue_id").Eq("sessionId", "session_id").Eq("datasetRunId", "dataset_run_id").Eq("traceId", "trace_id")
@@ -43,6 +43,7 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
         if (q["traceTags"].Where(t => t is not null).ToList() is { Count: > 0 } tags) traceConditions.Add(Sql.Of($"hasAll(tags, {tags!})"));
         if (traceConditions.Count > 0) conditions.Add(Sql.Of($"ifNull(trace_id, '') IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
 
+        ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Scores(project));
         var where = conditions.Build();
         var total = latestRows.CountAsync(EntityTable.Scores, project, where, ct);
         var rows = await latestRows.PageAsync<ScoreRow>(EntityTable.Scores, project, where, Sql.Trusted("timestamp DESC, id DESC"), (long)(page - 1) * limit, limit, ct, newestFirst: "timestamp");

@@ -17,7 +17,7 @@ sealed class Endpoint(TraceListReads reads) : EndpointWithoutRequest
 
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        var filter = TraceFilter.Parse(HttpContext.Request.Query);
+        var filter = TraceFilter.Parse(HttpContext.Request.Query, project);
         // fields=core,io,scores,observations,metrics as on the single trace: unknown names ignored, none known means all.
         var requested = (HttpContext.Request.Query["fields"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(f => f is "core" or "io" or "scores" or "observations" or "metrics").ToHashSet();

@@ -1,3 +1,4 @@
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
@@ -19,7 +20,7 @@ public sealed record TraceFilter(
         ["version"] = "version", ["public"] = "public", ["bookmarked"] = "bookmarked", ["sessionId"] = "session_id",
     };
 
-    public static TraceFilter Parse(IQueryCollection q)
+    public static TraceFilter Parse(IQueryCollection q, string projectId)
     {
         int Int(string key, int fallback, int min, int max) => QueryParameters.Int(q, key, fallback, min, max);
         DateTimeOffset? Date(string key) => QueryParameters.Time(q, key);
@@ -36,7 +37,7 @@ public sealed record TraceFilter(
             q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
         if (q["filter"].FirstOrDefault() is { Length: > 0 } json)
         {
-            filter = filter with { JsonConditions = TraceFilterJson.Parse(json) };
+            filter = filter with { JsonConditions = JsonFilter.Parse(json, JsonFilterSchema.Traces(projectId)) };
         }
         return filter;
     }

@@ -18,7 +18,7 @@ sealed class ListSessions(TraceListReads reads) : EndpointWithoutRequest
 
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
-        var filter = TraceFilter.Parse(HttpContext.Request.Query);
+        var filter = TraceFilter.Parse(HttpContext.Request.Query, project);
         var (rows, total) = await reads.SessionsAsync(project, filter.Page, filter.Limit, filter.From, filter.To, ct);
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject
         {

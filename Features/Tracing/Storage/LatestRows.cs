@@ -18,9 +18,10 @@ public sealed record EntityTable(string Name, string? KeyPrefix)
 /// </summary>
 public sealed class LatestRows(ClickHouseGateway clickHouse)
 {
+    // Aliases here are unusual on purpose: ClickHouse aliases are visible in the whole query, lambdas in filters included.
     const long MaxCandidates = 4_000; // keeps the id lists of the lookup well under ClickHouse's max_query_size
 
-    sealed record Candidate(string Id, string K, ulong FoldVersion);
+    sealed record Candidate(string Id, string KeyPrefix, ulong FoldVersion);
 
     sealed record Count(ulong C);
 
@@ -40,11 +41,11 @@ public sealed class LatestRows(ClickHouseGateway clickHouse)
         for (var fetch = needed * 2 + 20; fetch <= MaxCandidates; fetch *= 4)
         {
             var threshold = newestFirst is null ? Sql.Empty : Sql.Of(
-                $"PREWHERE {Sql.Trusted(newestFirst)} >= (SELECT min(t) FROM (SELECT {Sql.Trusted(newestFirst)} AS t FROM {table.Identifier} WHERE project_id = {projectId} AND {where} ORDER BY t DESC LIMIT {fetch}))");
+                $"PREWHERE {Sql.Trusted(newestFirst)} >= (SELECT min(page_time) FROM (SELECT {Sql.Trusted(newestFirst)} AS page_time FROM {table.Identifier} WHERE project_id = {projectId} AND {where} ORDER BY page_time DESC LIMIT {fetch}))");
             var candidates = await clickHouse.QueryAsync<Candidate>(Sql.Of(
-                $"SELECT id, {key} AS k, fold_version FROM {table.Identifier} {threshold} WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {fetch}"), ct);
+                $"SELECT id, {key} AS key_prefix, fold_version FROM {table.Identifier} {threshold} WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {fetch}"), ct);
             if (candidates.Count == 0) return [];
-            var latest = (await ByIdAsync<T>(table, projectId, candidates.Select(c => (c.K, c.Id)), ct)).ToDictionary(r => r.Id);
+            var latest = (await ByIdAsync<T>(table, projectId, candidates.Select(c => (c.KeyPrefix, c.Id)), ct)).ToDictionary(r => r.Id);
             var kept = candidates.Where(c => latest.TryGetValue(c.Id, out var row) && row.FoldVersion == c.FoldVersion).Select(c => c.Id).Distinct().ToList();
             if (kept.Count >= needed || candidates.Count < fetch) return kept.Skip((int)skip).Take(limit).Select(id => latest[id]).ToList();
         }

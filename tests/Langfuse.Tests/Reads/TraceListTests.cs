@@ -552,8 +552,12 @@ public sealed class TraceJsonFilterTests(AppFixture app) : IAsyncLifetime
         _project = await app.CreateProjectAsync();
         await app.Host.IngestAsync(_project,
             Event("trace-create", new { id = _a, name = "checkout-flow", userId = "u1", tags = new[] { "web", "beta" }, metadata = new { plan = "pro", seats = 12 }, timestamp = "2024-10-01T00:00:00.000Z" }),
-            Event("trace-create", new { id = _b, name = "search", tags = new[] { "api" }, metadata = new { plan = "free", seats = 1 }, timestamp = "2024-10-05T00:00:00.000Z" }));
-        await app.Host.GetWhenAsync(_project, "/api/public/traces", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 2);
+            Event("trace-create", new { id = _b, name = "search", tags = new[] { "api" }, metadata = new { plan = "free", seats = 1 }, timestamp = "2024-10-05T00:00:00.000Z" }),
+            Event("generation-create", new { id = _a + "-g", traceId = _a, model = "gpt-4o-mini", usage = new { input = 1000, output = 500 },
+                startTime = "2024-10-01T00:00:00.000Z", endTime = "2024-10-01T00:00:03.000Z", level = "ERROR" }),
+            Event("score-create", new { id = _a + "-s", traceId = _a, name = "quality", value = 0.9 }));
+        await app.Host.GetWhenAsync(_project, "/api/public/traces", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 2
+            && b.GetProperty("data").EnumerateArray().Any(t => t.GetProperty("observations").GetArrayLength() == 1 && t.GetProperty("scores").GetArrayLength() == 1));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -582,11 +586,24 @@ public sealed class TraceJsonFilterTests(AppFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Aggregated_observation_metrics_and_scores_filter_traces()
+    {
+        object Number(string column, string op, double value) => new object[] { new { type = "number", column, @operator = op, value } };
+        (await Filter(Number("totalCost", ">", 0))).Ids.ShouldBe([_a]);
+        (await Filter(Number("totalTokens", ">=", 1500))).Ids.ShouldBe([_a]);
+        (await Filter(Number("inputTokens", "<", 10))).Ids.ShouldBe([_b]); // no observations: zero tokens
+        (await Filter(Number("latency", ">=", 3))).Ids.ShouldBe([_a]);
+        (await Filter(Number("latency", "<", 100))).Ids.ShouldBe([_a]); // no observations: no latency, not zero
+        (await Filter(Number("errorCount", "=", 1))).Ids.ShouldBe([_a]);
+        (await Filter(Number("scores_avg", ">", 0.5))).Ids.ShouldBe([_a]);
+    }
+
+    [Fact]
     public async Task Unknown_columns_operators_and_bad_json_are_400()
     {
         (await Filter(new object[] { new { type = "string", column = "secret", @operator = "=", value = "x" } })).Status.ShouldBe(400);
         (await Filter(new object[] { new { type = "string", column = "name", @operator = "sounds like", value = "x" } })).Status.ShouldBe(400);
-        (await Filter(new object[] { new { type = "number", column = "totalCost", @operator = ">", value = 1 } })).Body.GetProperty("message").GetString()!.ShouldContain("not supported yet");
+        (await Filter(new object[] { new { type = "string", column = "totalCost", @operator = ">", value = "1" } })).Body.GetProperty("message").GetString()!.ShouldContain("type must be number");
         (await app.Host.GetAsync(_project, "/api/public/traces?filter=" + Uri.EscapeDataString("{not json"))).Status.ShouldBe(400);
     }
 }

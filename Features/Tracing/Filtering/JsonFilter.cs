@@ -4,26 +4,16 @@ using System.Text.Json.Nodes;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
 
-namespace Langfuse.Features.Tracing.ListTraces;
+namespace Langfuse.Features.Tracing.Filtering;
 
 /// <summary>
-/// The JSON `filter` parameter of GET /api/public/traces (Langfuse's FilterState) over the trace's own columns and
-/// metadata. Columns and operators come from allow-lists; values go through <see cref="Sql.Of"/>.
+/// The JSON `filter` parameter of the list endpoints (Langfuse's FilterState: [{type, column, operator, value, key?}]),
+/// turned into SQL over one table's rows. Columns and operators come from the schema's allow-lists; values go
+/// through <see cref="Sql.Of"/>.
 /// </summary>
-public static class TraceFilterJson
+public static class JsonFilter
 {
-    static readonly Dictionary<string, string> StringColumns = new()
-    {
-        ["id"] = "id", ["name"] = "ifNull(name, '')", ["userId"] = "ifNull(user_id, '')", ["sessionId"] = "ifNull(session_id, '')",
-        ["environment"] = "environment", ["version"] = "ifNull(version, '')", ["release"] = "ifNull(release, '')",
-    };
-    static readonly Dictionary<string, string> NullableColumns = new()
-    {
-        ["name"] = "name", ["userId"] = "user_id", ["sessionId"] = "session_id", ["version"] = "version", ["release"] = "release",
-    };
-    static readonly HashSet<string> Aggregated = ["latency", "inputTokens", "outputTokens", "totalTokens", "tokens", "inputCost", "outputCost", "totalCost"];
-
-    public static Sql Parse(string json)
+    public static Sql Parse(string json, JsonFilterSchema schema)
     {
         JsonArray filters;
         try { filters = JsonNode.Parse(json) as JsonArray ?? throw new JsonException(); }
@@ -35,31 +25,51 @@ public static class TraceFilterJson
             var column = Text(f["column"]) ?? throw new ApiProblem(400, "filter: each condition needs a column");
             var type = Text(f["type"]) ?? throw new ApiProblem(400, $"filter[{column}]: type is required");
             var op = Text(f["operator"]) ?? throw new ApiProblem(400, $"filter[{column}]: operator is required");
-            var value = f["value"];
-            if (Aggregated.Contains(column)) throw new ApiProblem(400, $"filter[{column}]: filters on aggregated observation metrics are not supported yet");
-            conditions.Add((column, type) switch
-            {
-                (_, "null") => NullCheck(column, op),
-                ("timestamp", "datetime") => Compare("timestamp", op, Millis(value, column), [">", "<", ">=", "<="]),
-                ("tags", "arrayOptions") => Tags(op, Strings(value, column)),
-                ("bookmarked", "boolean") => Sql.Of($"bookmarked {Sql.Trusted(op switch { "=" => "=", "<>" => "!=", _ => throw Unsupported(column, op) })} {value?.GetValueKind() == JsonValueKind.True}"),
-                ("metadata", "stringObject") => StringOp(MetadataValue(f), op, Str(value, column), column),
-                ("metadata", "numberObject") => Compare($"toFloat64OrZero({MetadataValue(f).Text})", op, Number(value, column), ["=", ">", "<", ">=", "<="]),
-                ("metadata", "categoryOptions") => Options(MetadataValue(f), op, Strings(value, column), column),
-                (_, "string") when StringColumns.TryGetValue(column, out var c) => StringOp(Sql.Trusted(c), op, Str(value, column), column),
-                (_, "stringOptions" or "categoryOptions") when StringColumns.TryGetValue(column, out var c) => Options(Sql.Trusted(c), op, Strings(value, column), column),
-                _ => throw new ApiProblem(400, $"filter: column '{column}' with type '{type}' is not supported (columns: {string.Join(", ", StringColumns.Keys.Concat(["timestamp", "tags", "bookmarked", "metadata"]))})"),
-            });
+            conditions.Add(Condition(schema, column, type, op, f));
         }
         return Sql.Join(" AND ", conditions);
     }
 
+    static Sql Condition(JsonFilterSchema schema, string column, string type, string op, JsonObject f)
+    {
+        var value = f["value"];
+        if (schema.Related.TryGetValue(column, out var related))
+            return related.Wrap(Condition(related.Schema, related.Column, type, op, f));
+        if (schema.Aggregates.TryGetValue(column, out var aggregate))
+        {
+            if (type != "number") throw new ApiProblem(400, $"filter[{column}]: type must be number");
+            var number = Number(value, column);
+            return aggregate.Wrap(Compare(aggregate.Expression, op, number, column), ZeroMatches(op, number));
+        }
+        return (column, type) switch
+        {
+            (_, "null") => NullCheck(schema, column, op),
+            (_, "datetime") when schema.Times.TryGetValue(column, out var c) => Compare(Sql.Trusted(c), op, Millis(value, column), column),
+            (_, "number") when schema.Numbers.TryGetValue(column, out var c) => Compare(Sql.Trusted(c), op, Number(value, column), column),
+            (_, "arrayOptions") when column == schema.TagsColumn => Tags(op, Strings(value, column)),
+            (_, "boolean") when schema.Booleans.TryGetValue(column, out var c) =>
+                Sql.Of($"{Sql.Trusted(c)} {Sql.Trusted(op switch { "=" => "=", "<>" => "!=", _ => throw Unsupported(column, op) })} {value?.GetValueKind() == JsonValueKind.True}"),
+            ("metadata", "stringObject") when schema.HasMetadata => StringOp(MetadataValue(f), op, Str(value, column), column),
+            ("metadata", "numberObject") when schema.HasMetadata => Compare(Sql.Of($"toFloat64OrZero({MetadataValue(f)})"), op, Number(value, column), column),
+            ("metadata", "categoryOptions") when schema.HasMetadata => Options(MetadataValue(f), op, Strings(value, column), column),
+            (_, "string") when schema.Strings.TryGetValue(column, out var c) => StringOp(Sql.Trusted(c), op, Str(value, column), column),
+            (_, "stringOptions" or "categoryOptions") when schema.Strings.TryGetValue(column, out var c) => Options(Sql.Trusted(c), op, Strings(value, column), column),
+            _ => throw new ApiProblem(400, $"filter: column '{column}' with type '{type}' is not supported (columns: {string.Join(", ", schema.ColumnNames)})"),
+        };
+    }
+
+    /// <summary>Whether an entity without any rows to aggregate (sums of zero) satisfies the comparison.</summary>
+    static bool ZeroMatches(string op, double value) => op switch
+    {
+        "=" => value == 0, ">" => 0 > value, "<" => 0 < value, ">=" => 0 >= value, "<=" => 0 <= value, _ => false,
+    };
+
     static Sql MetadataValue(JsonObject f) =>
         Text(f["key"]) is { } key ? Sql.Of($"arrayElement(metadata_values, indexOf(metadata_keys, {key}))") : throw new ApiProblem(400, "filter[metadata]: key is required");
 
-    static Sql NullCheck(string column, string op)
+    static Sql NullCheck(JsonFilterSchema schema, string column, string op)
     {
-        var c = NullableColumns.GetValueOrDefault(column) ?? throw new ApiProblem(400, $"filter[{column}]: cannot be null");
+        var c = schema.Nullables.GetValueOrDefault(column) ?? throw new ApiProblem(400, $"filter[{column}]: cannot be null");
         return op switch
         {
             "is null" => Sql.Trusted($"isNull({c})"),
@@ -93,8 +103,10 @@ public static class TraceFilterJson
         _ => throw Unsupported("tags", op),
     };
 
-    static Sql Compare<T>(string expression, string op, T value, string[] allowed) =>
-        allowed.Contains(op) ? Sql.Of($"{Sql.Trusted(expression)} {Sql.Trusted(op)} {value}") : throw Unsupported(expression, op);
+    static readonly string[] Comparisons = ["=", ">", "<", ">=", "<="];
+
+    static Sql Compare<T>(Sql expression, string op, T value, string column) =>
+        Comparisons.Contains(op) ? Sql.Of($"{expression} {Sql.Trusted(op)} {value}") : throw Unsupported(column, op);
 
     static ApiProblem Unsupported(string column, string op) => new(400, $"filter[{column}]: operator '{op}' is not supported for this type");
 
