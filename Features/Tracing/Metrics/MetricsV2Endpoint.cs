@@ -15,10 +15,20 @@ namespace Langfuse.Features.Tracing.Metrics;
 /// </summary>
 sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
 {
-    sealed record View(string Table, string TimeColumn, Sql Extra, Dictionary<string, string> Dimensions, Dictionary<string, string> Measures);
+    /// <param name="TraceLink">The row's trace id as a non-null string, for dimensions of the parent trace.</param>
+    sealed record View(string Table, string TimeColumn, Sql Extra, Dictionary<string, string> Dimensions, Dictionary<string, string> Measures, string TraceLink);
 
-    const string InputTokens = "arraySum(arrayFilter((v, k) -> k = 'input', usage_values, usage_keys))";
-    const string OutputTokens = "arraySum(arrayFilter((v, k) -> k = 'output', usage_values, usage_keys))";
+    const string InputTokens = "arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'input', usage_values, usage_keys))";
+    const string OutputTokens = "arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'output', usage_values, usage_keys))";
+    const string TotalTokens = "arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'total', usage_values, usage_keys))";
+    const string Seconds = "((ifNull(end_time, start_time) - start_time) / 1000)";
+
+    /// <summary>Dimensions of the parent trace: present when one of them is asked for, through a join on the trace id.</summary>
+    static readonly Dictionary<string, string> TraceDimensions = new()
+    {
+        ["traceName"] = "ifNull(trace_name, '')", ["tags"] = "trace_tags", ["release"] = "ifNull(trace_release, '')",
+        ["traceRelease"] = "ifNull(trace_release, '')", ["traceVersion"] = "ifNull(trace_version, '')",
+    };
 
     static readonly Dictionary<string, View> Views = new()
     {
@@ -29,16 +39,20 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
                 ["providedModelName"] = "ifNull(provided_model_name, '')", ["promptName"] = "ifNull(prompt_name, '')",
                 ["promptVersion"] = "ifNull(prompt_version, 0)", ["isRootObservation"] = "isNull(parent_observation_id)",
                 ["startTimeMonth"] = "formatDateTime(toDateTime(intDiv(start_time, 1000)), '%Y-%m')",
+                ["traceName"] = TraceDimensions["traceName"], ["tags"] = TraceDimensions["tags"], ["release"] = TraceDimensions["release"],
+                ["traceRelease"] = TraceDimensions["traceRelease"], ["traceVersion"] = TraceDimensions["traceVersion"],
             },
             new()
             {
                 ["count"] = "1", ["latency"] = "(ifNull(end_time, start_time) - start_time)", ["timeToFirstToken"] = "(completion_start_time - start_time)",
-                ["inputTokens"] = InputTokens, ["outputTokens"] = OutputTokens,
-                ["totalTokens"] = "arraySum(arrayFilter((v, k) -> k = 'total', usage_values, usage_keys))",
-                ["inputCost"] = "arraySum(arrayFilter((v, k) -> position(k, 'input') > 0, cost_values, cost_keys))",
-                ["outputCost"] = "arraySum(arrayFilter((v, k) -> position(k, 'output') > 0, cost_values, cost_keys))",
+                ["streamingLatency"] = "(ifNull(end_time, start_time) - ifNull(completion_start_time, start_time))",
+                ["inputTokens"] = InputTokens, ["outputTokens"] = OutputTokens, ["totalTokens"] = TotalTokens,
+                ["outputTokensPerSecond"] = $"if({Seconds} > 0, {OutputTokens} / {Seconds}, NULL)",
+                ["tokensPerSecond"] = $"if({Seconds} > 0, {TotalTokens} / {Seconds}, NULL)",
+                ["inputCost"] = "arraySum(arrayFilter((cost_value, cost_key) -> position(cost_key, 'input') > 0, cost_values, cost_keys))",
+                ["outputCost"] = "arraySum(arrayFilter((cost_value, cost_key) -> position(cost_key, 'output') > 0, cost_values, cost_keys))",
                 ["totalCost"] = "ifNull(total_cost, 0)",
-            }),
+            }, "trace_id"),
         ["scores-numeric"] = ScoreView("data_type IN ('NUMERIC', 'BOOLEAN')", numeric: true),
         ["scores-boolean"] = ScoreView("data_type = 'BOOLEAN'", numeric: true),
         ["scores-categorical"] = ScoreView("data_type IN ('CATEGORICAL', 'BOOLEAN')", numeric: false),
@@ -49,17 +63,23 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         var dimensions = new Dictionary<string, string>
         {
             ["environment"] = "environment", ["name"] = "name", ["source"] = "source", ["dataType"] = "data_type", ["configId"] = "ifNull(config_id, '')",
+            ["timestampMonth"] = "formatDateTime(toDateTime(intDiv(timestamp, 1000)), '%Y-%m')",
+            ["timestampDay"] = "formatDateTime(toDateTime(intDiv(timestamp, 1000)), '%Y-%m-%d')",
+            ["traceName"] = TraceDimensions["traceName"], ["tags"] = TraceDimensions["tags"],
+            ["traceRelease"] = TraceDimensions["traceRelease"], ["traceVersion"] = TraceDimensions["traceVersion"],
         };
         if (!numeric) dimensions["stringValue"] = "ifNull(string_value, '')";
+        if (numeric) dimensions["value"] = "value";
+        if (dataTypes.Contains("BOOLEAN") && numeric) dimensions["booleanValue"] = "value = 1";
         var measures = new Dictionary<string, string> { ["count"] = "1" };
         if (numeric) measures["value"] = "value";
-        return new("scores", "timestamp", Sql.Trusted(dataTypes), dimensions, measures);
+        return new("scores", "timestamp", Sql.Trusted(dataTypes), dimensions, measures, "ifNull(trace_id, '')");
     }
 
     static readonly Dictionary<string, string> Aggregations = new()
     {
         ["sum"] = "sum({0})", ["avg"] = "avg({0})", ["count"] = "count()", ["max"] = "max({0})", ["min"] = "min({0})",
-        ["p50"] = "quantile(0.5)({0})", ["p75"] = "quantile(0.75)({0})", ["p90"] = "quantile(0.9)({0})", ["p95"] = "quantile(0.95)({0})", ["p99"] = "quantile(0.99)({0})",
+        ["histogram"] = "histogram({1})(toFloat64({0}))", ["p50"] = "quantile(0.5)({0})", ["p75"] = "quantile(0.75)({0})", ["p90"] = "quantile(0.9)({0})", ["p95"] = "quantile(0.95)({0})", ["p99"] = "quantile(0.99)({0})",
     };
 
     static readonly Dictionary<string, string> Granularities = new()
@@ -100,6 +120,8 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
             select.Add($"toString({function}(toDateTime(intDiv({view.TimeColumn}, 1000)))) AS time_dimension");
             groupBy.Add("time_dimension");
         }
+        var bins = query["config"]?["bins"] is JsonValue binsValue && binsValue.TryGetValue<int>(out var b) ? b : 10;
+        if (bins is < 1 or > 100) throw new ApiProblem(400, "query.config.bins: between 1 and 100");
         var metricAliases = new List<string>();
         var metrics = query["metrics"] as JsonArray;
         if (metrics is null || metrics.Count == 0) throw new ApiProblem(400, "query.metrics: at least one metric");
@@ -110,7 +132,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
             var expression = view.Measures.GetValueOrDefault(measure) ?? throw new ApiProblem(400, $"query.metrics: '{measure}' is not a measure of {viewName} ({string.Join(", ", view.Measures.Keys)})");
             var template = Aggregations.GetValueOrDefault(aggregation) ?? throw new ApiProblem(400, $"query.metrics: aggregation '{aggregation}' is not supported ({string.Join(", ", Aggregations.Keys)})");
             var alias = $"{aggregation}_{measure}";
-            select.Add($"{string.Format(CultureInfo.InvariantCulture, template, expression)} AS `{alias}`");
+            select.Add($"{string.Format(CultureInfo.InvariantCulture, template, expression, bins)} AS `{alias}`");
             metricAliases.Add(alias);
         }
 
@@ -131,6 +153,11 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         if (rowLimit is < 1 or > 1000) throw new ApiProblem(400, "query.config.row_limit: between 1 and 1000");
 
         var source = ListQuery.LatestWithin(view.Table, project, Sql.Of($"{Sql.Trusted(view.TimeColumn)} >= {from} AND {Sql.Trusted(view.TimeColumn)} < {to}"), "*");
+        var usesTrace = dimensions.Concat((query["filters"] as JsonArray ?? []).Select(f => Text(f?["column"]) ?? "")).Any(TraceDimensions.ContainsKey);
+        if (usesTrace)
+            source = Sql.Of($@"(SELECT * FROM (SELECT *, {Sql.Trusted(view.TraceLink)} AS trace_link FROM {source})
+                ANY LEFT JOIN (SELECT id AS trace_link, name AS trace_name, release AS trace_release, version AS trace_version, tags AS trace_tags
+                    FROM traces FINAL WHERE project_id = {project} AND is_deleted = 0) USING trace_link)");
         var sql = Sql.Of($"SELECT {Sql.Trusted(string.Join(", ", select))} FROM {source} WHERE {Sql.Join(" AND ", conditions)}"
             + $"{Sql.Trusted(groupBy.Count > 0 ? " GROUP BY " + string.Join(", ", groupBy) : "")}"
             + $"{Sql.Trusted(orderBy.Count > 0 ? " ORDER BY " + string.Join(", ", orderBy) : "")} LIMIT {rowLimit}");
@@ -156,6 +183,14 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         var value = filter["value"];
         string Str() => Text(value) ?? throw new ApiProblem(400, $"query.filters: '{column}' {op} needs a string value");
         List<string> Strings() => value is JsonArray a ? a.Select(x => x?.ToString() ?? "").ToList() : throw new ApiProblem(400, $"query.filters: '{column}' {op} needs a list");
+        if (column == "tags")
+            return op switch
+            {
+                "any of" => Sql.Of($"hasAny({expression}, {Strings()})"),
+                "all of" => Sql.Of($"hasAll({expression}, {Strings()})"),
+                "none of" => Sql.Of($"NOT hasAny({expression}, {Strings()})"),
+                _ => throw new ApiProblem(400, $"query.filters: tags take any of, all of or none of"),
+            };
         return op switch
         {
             "=" when value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False => Sql.Of($"{expression} = {value.GetValue<bool>()}"),

@@ -450,6 +450,7 @@ public sealed class MetricsV2Tests(AppFixture app) : IAsyncLifetime
         _project = await app.CreateProjectAsync();
         var id = Guid.NewGuid().ToString("N")[..8];
         await app.Host.IngestAsync(_project,
+            Event("trace-create", new { id, name = "support", tags = new[] { "vip" }, release = "r1" }),
             Event("generation-create", new { id = id + "-1", traceId = id, name = "llm", model = "gpt-4o-mini", usage = new { input = 100, output = 50 }, startTime = "2024-09-01T10:00:00.000Z", endTime = "2024-09-01T10:00:01.000Z", environment = "production" }),
             Event("generation-create", new { id = id + "-2", traceId = id, name = "llm", model = "gpt-4o-mini", usage = new { input = 300, output = 150 }, startTime = "2024-09-01T11:00:00.000Z", endTime = "2024-09-01T11:00:03.000Z", environment = "production" }),
             Event("generation-create", new { id = id + "-3", traceId = id, name = "llm", model = "gpt-4o", usage = new { input = 10, output = 10 }, startTime = "2024-09-02T10:00:00.000Z", environment = "staging" }),
@@ -524,6 +525,50 @@ public sealed class MetricsV2Tests(AppFixture app) : IAsyncLifetime
             metrics = new[] { new { measure = "count", aggregation = "count" } }, fromTimestamp = range.from, toTimestamp = range.to,
         });
         categorical.GetProperty("data").EnumerateArray().Single().GetProperty("stringValue").GetString().ShouldBe("kind");
+    }
+
+    [Fact]
+    public async Task Parent_trace_dimensions_and_histograms()
+    {
+        var (status, body) = await Query(new
+        {
+            view = "observations", dimensions = new[] { new { field = "traceName" }, new { field = "release" } },
+            metrics = new[] { new { measure = "count", aggregation = "count" } },
+            filters = new object[] { new { column = "tags", @operator = "any of", value = new[] { "vip" }, type = "arrayOptions" } },
+            fromTimestamp = "2024-09-01T00:00:00Z", toTimestamp = "2024-09-03T00:00:00Z",
+        });
+        status.ShouldBe(200, body.ToString());
+        var row = body.GetProperty("data").EnumerateArray().Single();
+        (row.GetProperty("traceName").GetString(), row.GetProperty("release").GetString(), row.GetProperty("count_count").GetDouble()).ShouldBe(("support", "r1", 4.0));
+
+        var (_, histogram) = await Query(new
+        {
+            view = "observations", metrics = new[] { new { measure = "latency", aggregation = "histogram" } },
+            filters = new object[] { new { column = "type", @operator = "=", value = "GENERATION", type = "string" } },
+            fromTimestamp = "2024-09-01T00:00:00Z", toTimestamp = "2024-09-03T00:00:00Z", config = new { bins = 2 },
+        });
+        var bins = histogram.GetProperty("data")[0].GetProperty("histogram_latency").EnumerateArray().ToList();
+        bins.Count.ShouldBeInRange(1, 2);
+        bins.Sum(b => b[2].GetDouble()).ShouldBe(3, 1e-9); // [lower, upper, height]: the heights add up to the generations
+        bins.Min(b => b[0].GetDouble()).ShouldBe(0);
+        bins.Max(b => b[1].GetDouble()).ShouldBe(3000);
+
+        var now = DateTimeOffset.UtcNow;
+        var (_, scores) = await Query(new
+        {
+            view = "scores-numeric", dimensions = new[] { new { field = "traceName" } }, metrics = new[] { new { measure = "value", aggregation = "max" } },
+            fromTimestamp = now.AddDays(-1).ToString("O"), toTimestamp = now.AddDays(1).ToString("O"),
+        });
+        var scoreRow = scores.GetProperty("data").EnumerateArray().Single();
+        (scoreRow.GetProperty("traceName").GetString(), scoreRow.GetProperty("max_value").GetDouble()).ShouldBe(("support", 1.0));
+
+        var (badBins, message) = await Query(new
+        {
+            view = "observations", metrics = new[] { new { measure = "latency", aggregation = "histogram" } },
+            fromTimestamp = "2024-09-01T00:00:00Z", toTimestamp = "2024-09-03T00:00:00Z", config = new { bins = 500 },
+        });
+        badBins.ShouldBe(400);
+        message.GetProperty("message").GetString()!.ShouldContain("bins");
     }
 
     [Theory]
