@@ -20,6 +20,8 @@ public static class TracingModule
         services.AddSingleton<TracingStore>();
         services.AddSingleton<TracingReads>();
         services.AddSingleton<LatestRows>();
+        services.AddSingleton<Metrics.DailyRollups>();
+        services.AddSingleton<IWrittenRowsObserver>(sp => sp.GetRequiredService<Metrics.DailyRollups>());
         services.AddSingleton<TraceLookup>();
         services.AddSingleton<ListTraces.TraceListReads>();
         services.AddSingleton<DeleteTraces.TraceDeletion>();

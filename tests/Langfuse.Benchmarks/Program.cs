@@ -214,7 +214,8 @@ async Task<int> ReadsBenchmark()
     var traceCount = (int)(1_000_000 * scale);
     var settings = Langfuse.Infrastructure.Configuration.LangfuseSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddEnvironmentVariables().Build());
     using var gateway = new Langfuse.Infrastructure.ClickHouse.ClickHouseGateway(settings);
-    var store = new Langfuse.Features.Tracing.Storage.TracingStore(gateway);
+    var store = new Langfuse.Features.Tracing.Storage.TracingStore(gateway, [new Langfuse.Features.Tracing.Metrics.DailyRollups(
+        StackExchange.Redis.ConnectionMultiplexer.Connect(settings.RedisConfiguration))]);
     var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     var start = end - 90L * 24 * 3600 * 1000;
     var names = Enumerable.Range(0, 300).Select(i => $"workflow-{i}").ToArray();

@@ -4,20 +4,26 @@ using Langfuse.Features.Tracing.ListObservations;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
+using StackExchange.Redis;
 
 namespace Langfuse.Features.Tracing.Metrics;
 
 /// <summary>
 /// GET /api/public/metrics/daily, newest day first. As in Langfuse, traces count on the day of their timestamp and
-/// observations (with usage and cost per model) on the day they started; trace filters other than time restrict
-/// the observations to those of matching traces.
+/// observations (with usage and cost per model) on the day they started, from an hour before fromTimestamp; trace
+/// filters other than time restrict the observations to those of matching traces. Without such filters, whole
+/// days come from <see cref="DailyRollups"/> and only the rest is aggregated.
 /// </summary>
-sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, ILogger<DailyEndpoint> log) : EndpointWithoutRequest
 {
     sealed record DayTraces(string Date, ulong CountTraces);
     sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
+    sealed record Bounds(long? Lo, long? Hi);
+    sealed record Window(long From, long To);
 
     const long ObservationLead = 3_600_000; // observations may start shortly before their trace's timestamp (Langfuse allows an hour)
+    const long DayMs = 86_400_000;
+    const long MaxDays = 3_700; // a span of data wider than ten years (stray timestamps) is aggregated directly
 
     public override void Configure()
     {
@@ -32,41 +38,117 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse) : EndpointWithoutReques
         var traceFilter = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment");
         if (q["tags"].Where(t => t is not null).Select(t => t!).ToList() is { Count: > 0 } tags) traceFilter.Add(Sql.Of($"hasAll(tags, {tags})"));
         var filtersTraces = traceFilter.Count > 1;
-        traceFilter.Range("fromTimestamp", "toTimestamp", "timestamp");
         var (from, to) = (ListQuery.Millis(q, "fromTimestamp"), ListQuery.Millis(q, "toTimestamp"));
+        var traceRange = new Window(from ?? long.MinValue, to ?? long.MaxValue);
+        var observationRange = traceRange with { From = from is { } f ? f - ObservationLead : long.MinValue };
 
-        var traceDays = clickHouse.QueryAsync<DayTraces>(Sql.Of(
-            $"SELECT {Day("timestamp")} AS date, count() AS count_traces FROM traces FINAL WHERE project_id = {project} AND {traceFilter.Build()} GROUP BY date"), ct);
-        var range = Sql.Join(" AND ", [
-            from is { } f ? Sql.Of($"start_time >= {f - ObservationLead}") : Sql.Trusted("1"),
-            to is { } t ? Sql.Of($"start_time < {t}") : Sql.Trusted("1"),
-        ]);
-        var observations = ListQuery.LatestWithin("observations", project, range, "id, trace_id, start_time, provided_model_name, usage_keys, usage_values, total_cost, is_deleted");
-        var ofTraces = filtersTraces ? Sql.Of($"AND trace_id IN {ListQuery.TracesWhere(project, traceFilter.Build())}") : Sql.Empty;
-        var models = await clickHouse.QueryAsync<DayModel>(Sql.Of($@"SELECT {Day("start_time")} AS date, ifNull(provided_model_name, '') AS model,
-                sum(arraySum(arrayFilter((v, k) -> k = 'input', usage_values, usage_keys))) AS input_usage,
-                sum(arraySum(arrayFilter((v, k) -> k = 'output', usage_values, usage_keys))) AS output_usage,
-                sum(arraySum(arrayFilter((v, k) -> k = 'total', usage_values, usage_keys))) AS total_usage,
+        var days = filtersTraces
+            ? await AggregateAsync(project, [traceRange], [observationRange], traceFilter.Build(), filtersTraces: true, ct)
+            : await RolledUpAsync(project, traceRange, observationRange, traceFilter.Build(), ct);
+
+        var ordered = days.Where(d => d.Value.CountTraces > 0 || d.Value.Models.Count > 0).OrderByDescending(d => d.Key, StringComparer.Ordinal).ToList();
+        var data = ordered.Skip((page - 1) * limit).Take(limit).Select(d => (JsonNode?)new JsonObject
+        {
+            ["date"] = d.Key,
+            ["countTraces"] = d.Value.CountTraces,
+            ["countObservations"] = d.Value.Models.Sum(m => (long)m.CountObservations),
+            ["totalCost"] = d.Value.Models.Sum(m => m.TotalCost),
+            ["usage"] = new JsonArray(d.Value.Models.Where(m => m.Name.Length > 0).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (JsonNode?)new JsonObject
+            {
+                ["model"] = m.Name, ["inputUsage"] = m.InputUsage, ["outputUsage"] = m.OutputUsage, ["totalUsage"] = m.TotalUsage,
+                ["countTraces"] = m.CountTraces, ["countObservations"] = m.CountObservations, ["totalCost"] = m.TotalCost,
+            }).ToArray()),
+        }).ToArray();
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, ordered.Count) }, ct);
+    });
+
+    /// <summary>Whole days inside both ranges come from valid rollups or are aggregated and stored; edge days are aggregated.</summary>
+    async Task<Dictionary<string, DailyRollups.Day>> RolledUpAsync(string project, Window traceRange, Window observationRange, Sql traceFilter, CancellationToken ct)
+    {
+        var (first, last) = (observationRange.From, traceRange.To);
+        if (first == long.MinValue || last == long.MaxValue)
+        {
+            var traceBounds = clickHouse.QueryAsync<Bounds>(Sql.Of($"SELECT min(timestamp) AS lo, max(timestamp) AS hi FROM traces WHERE project_id = {project}"), ct);
+            var observationBounds = await clickHouse.QueryAsync<Bounds>(Sql.Of($"SELECT min(start_time) AS lo, max(start_time) AS hi FROM observations WHERE project_id = {project}"), ct);
+            var bounds = (await traceBounds).Concat(observationBounds).Where(b => b.Lo is not null && b.Hi is not null && b.Hi >= b.Lo && b.Hi != 0).ToList();
+            if (bounds.Count == 0) return [];
+            if (first == long.MinValue) first = bounds.Min(b => b.Lo!.Value);
+            if (last == long.MaxValue) last = bounds.Max(b => b.Hi!.Value) + 1;
+        }
+        if ((last - first) / DayMs > MaxDays) return await AggregateAsync(project, [traceRange], [observationRange], traceFilter, filtersTraces: false, ct);
+        var allDays = new List<long>();
+        for (var day = first - Mod(first, DayMs); day < last; day += DayMs) allDays.Add(day);
+        var whole = allDays.Where(d => d >= traceRange.From && d + DayMs <= traceRange.To).ToList();
+
+        long sequence;
+        Dictionary<string, DailyRollups.Day> valid;
+        try
+        {
+            sequence = await rollups.SequenceAsync(project);
+            valid = await rollups.ValidAsync(project, whole.Select(DailyRollups.DayOf).ToList());
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            log.LogWarning("Daily rollups unavailable ({Error}); aggregating every day", e.Message);
+            return await AggregateAsync(project, [traceRange], [observationRange], traceFilter, filtersTraces: false, ct);
+        }
+        var stale = whole.Where(d => !valid.ContainsKey(DailyRollups.DayOf(d))).ToList();
+        var edges = allDays.Except(whole).ToList();
+        var computed = await AggregateAsync(project,
+            Windows(stale, edges, traceRange), Windows(stale, edges, observationRange), traceFilter, filtersTraces: false, ct);
+
+        var fresh = stale.Select(DailyRollups.DayOf).ToDictionary(d => d, d => computed.TryGetValue(d, out var day) ? day with { Sequence = sequence } : new DailyRollups.Day(sequence, 0, []));
+        try { await rollups.StoreAsync(project, fresh); }
+        catch (Exception e) when (e is RedisException or TimeoutException) { log.LogWarning("Daily rollups not stored ({Error})", e.Message); }
+        foreach (var (day, totals) in fresh) valid[day] = totals;
+        foreach (var day in edges.Select(DailyRollups.DayOf))
+            if (computed.TryGetValue(day, out var totals)) valid[day] = totals;
+        return valid;
+    }
+
+    /// <summary>Each day's span clipped to the range, adjacent spans joined.</summary>
+    static List<Window> Windows(IEnumerable<long> stale, IEnumerable<long> edges, Window range)
+    {
+        var windows = new List<Window>();
+        foreach (var day in stale.Concat(edges).Order())
+        {
+            var window = new Window(Math.Max(day, range.From), Math.Min(day + DayMs, range.To));
+            if (window.From >= window.To) continue;
+            if (windows.Count > 0 && windows[^1].To == window.From) windows[^1] = windows[^1] with { To = window.To };
+            else windows.Add(window);
+        }
+        return windows;
+    }
+
+    async Task<Dictionary<string, DailyRollups.Day>> AggregateAsync(string project, List<Window> traceWindows, List<Window> observationWindows, Sql traceFilter, bool filtersTraces, CancellationToken ct)
+    {
+        if (traceWindows.Count == 0 && observationWindows.Count == 0) return [];
+        var traceDays = traceWindows.Count == 0 ? Task.FromResult(new List<DayTraces>()) : clickHouse.QueryAsync<DayTraces>(Sql.Of(
+            $@"SELECT {Day("timestamp")} AS date, count() AS count_traces
+               FROM {ListQuery.LatestWithin("traces", project, Within("timestamp", traceWindows), "id, timestamp, name, user_id, tags, environment, is_deleted")}
+               WHERE {traceFilter} GROUP BY date"), ct);
+        var observations = ListQuery.LatestWithin("observations", project, Within("start_time", observationWindows),
+            "id, trace_id, start_time, provided_model_name, usage_keys, usage_values, total_cost, is_deleted");
+        var ofTraces = filtersTraces ? Sql.Of($"AND trace_id IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", [traceFilter, Within("timestamp", traceWindows)]))}") : Sql.Empty;
+        var models = observationWindows.Count == 0 ? [] : await clickHouse.QueryAsync<DayModel>(Sql.Of($@"SELECT {Day("start_time")} AS date, ifNull(provided_model_name, '') AS model,
+                sum(arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'input', usage_values, usage_keys))) AS input_usage,
+                sum(arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'output', usage_values, usage_keys))) AS output_usage,
+                sum(arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'total', usage_values, usage_keys))) AS total_usage,
                 uniqExact(trace_id) AS count_traces, count() AS count_observations, sum(ifNull(total_cost, 0)) AS total_cost
             FROM {observations} WHERE is_deleted = 0 {ofTraces}
             GROUP BY date, model"), ct);
         var traces = (await traceDays).ToDictionary(d => d.Date, d => d.CountTraces);
         var byDay = models.ToLookup(m => m.Date);
-        var days = traces.Keys.Union(models.Select(m => m.Date)).OrderDescending().ToList();
-        var data = days.Skip((page - 1) * limit).Take(limit).Select(date => (JsonNode?)new JsonObject
-        {
-            ["date"] = date,
-            ["countTraces"] = traces.GetValueOrDefault(date),
-            ["countObservations"] = byDay[date].Sum(m => (long)m.CountObservations),
-            ["totalCost"] = byDay[date].Sum(m => m.TotalCost),
-            ["usage"] = new JsonArray(byDay[date].Where(m => m.Model.Length > 0).OrderBy(m => m.Model).Select(m => (JsonNode?)new JsonObject
-            {
-                ["model"] = m.Model, ["inputUsage"] = m.InputUsage, ["outputUsage"] = m.OutputUsage, ["totalUsage"] = m.TotalUsage,
-                ["countTraces"] = m.CountTraces, ["countObservations"] = m.CountObservations, ["totalCost"] = m.TotalCost,
-            }).ToArray()),
-        }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, days.Count) }, ct);
-    });
+        return traces.Keys.Union(byDay.Select(g => g.Key)).ToDictionary(d => d, d => new DailyRollups.Day(0, traces.GetValueOrDefault(d),
+            byDay[d].Select(m => new DailyRollups.Model(m.Model, m.InputUsage, m.OutputUsage, m.TotalUsage, m.CountTraces, m.CountObservations, m.TotalCost)).ToList()));
+    }
+
+    static Sql Within(string column, List<Window> windows) => windows.Count == 0 ? Sql.Trusted("0") : Sql.Of($"({Sql.Join(" OR ", windows.Select(w => Sql.Join(" AND ", [
+        w.From == long.MinValue ? Sql.Trusted("1") : Sql.Of($"{Sql.Trusted(column)} >= {w.From}"),
+        w.To == long.MaxValue ? Sql.Trusted("1") : Sql.Of($"{Sql.Trusted(column)} < {w.To}"),
+    ])))})");
+
+    static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 
     static Sql Day(string millisColumn) => Sql.Trusted($"toString(toDate(toDateTime(intDiv({millisColumn}, 1000))))");
 }

@@ -4,9 +4,17 @@ using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Storage;
 
-/// <summary>The write side of the tracing tables: the event log and the merged rows.</summary>
-public sealed class TracingStore(ClickHouseGateway clickHouse)
+/// <summary>Told of every batch of rows once ClickHouse holds it; a failure fails the write, which is then retried.</summary>
+public interface IWrittenRowsObserver
 {
+    Task RowsWrittenAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct);
+}
+
+/// <summary>The write side of the tracing tables: the event log and the merged rows.</summary>
+public sealed class TracingStore(ClickHouseGateway clickHouse, IEnumerable<IWrittenRowsObserver> observers)
+{
+    readonly IWrittenRowsObserver[] _observers = observers.ToArray();
+
     internal static readonly JsonSerializerOptions RowJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -16,9 +24,9 @@ public sealed class TracingStore(ClickHouseGateway clickHouse)
     public const ulong Tombstone = 1UL << 62;
     const int IdsPerQuery = 500; // keeps statements well under ClickHouse's 256 KiB max_query_size
 
-    public Task InsertAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)
+    public async Task InsertAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
-        if (rows.Count == 0) return Task.CompletedTask;
+        if (rows.Count == 0) return;
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
@@ -30,7 +38,8 @@ public sealed class TracingStore(ClickHouseGateway clickHouse)
             }
         }
         buffer.Position = 0;
-        return clickHouse.InsertJsonEachRowAsync(table, buffer, ct);
+        await clickHouse.InsertJsonEachRowAsync(table, buffer, ct);
+        foreach (var observer in _observers) await observer.RowsWrittenAsync(table, rows, ct);
     }
 
     sealed record EntityCount(string EntityId, ulong C);
