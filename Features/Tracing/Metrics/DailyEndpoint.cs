@@ -18,7 +18,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
 {
     sealed record DayTraces(string Date, ulong CountTraces);
     sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
-    sealed record Bounds(long? Lo, long? Hi);
+    sealed record Bounds(long Lo, ulong N);
     sealed record Window(long From, long To);
 
     const long ObservationLead = 3_600_000; // observations may start shortly before their trace's timestamp (Langfuse allows an hour)
@@ -66,14 +66,16 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
     async Task<Dictionary<string, DailyRollups.Day>> RolledUpAsync(string project, Window traceRange, Window observationRange, Sql traceFilter, CancellationToken ct)
     {
         var (first, last) = (observationRange.From, traceRange.To);
-        if (first == long.MinValue || last == long.MaxValue)
+        // Without an end, days run to the end of today and anything later (clocks ahead) is aggregated as a tail.
+        var tomorrow = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / DayMs * DayMs + DayMs;
+        if (last == long.MaxValue) last = tomorrow;
+        if (first == long.MinValue)
         {
-            var traceBounds = clickHouse.QueryAsync<Bounds>(Sql.Of($"SELECT min(timestamp) AS lo, max(timestamp) AS hi FROM traces WHERE project_id = {project}"), ct);
-            var observationBounds = await clickHouse.QueryAsync<Bounds>(Sql.Of($"SELECT min(start_time) AS lo, max(start_time) AS hi FROM observations WHERE project_id = {project}"), ct);
-            var bounds = (await traceBounds).Concat(observationBounds).Where(b => b.Lo is not null && b.Hi is not null && b.Hi >= b.Lo && b.Hi != 0).ToList();
+            var traceBounds = clickHouse.QueryAsync<Bounds>(Sql.Of($"SELECT min(timestamp) AS lo, count() AS n FROM traces WHERE project_id = {project}"), ct);
+            var observationBounds = await clickHouse.QueryAsync<Bounds>(Sql.Of($"SELECT min(start_time) AS lo, count() AS n FROM observations WHERE project_id = {project}"), ct);
+            var bounds = (await traceBounds).Concat(observationBounds).Where(b => b.N > 0).ToList();
             if (bounds.Count == 0) return [];
-            if (first == long.MinValue) first = bounds.Min(b => b.Lo!.Value);
-            if (last == long.MaxValue) last = bounds.Max(b => b.Hi!.Value) + 1;
+            first = Math.Min(bounds.Min(b => b.Lo), last - 1);
         }
         if ((last - first) / DayMs > MaxDays) return await AggregateAsync(project, [traceRange], [observationRange], traceFilter, filtersTraces: false, ct);
         var allDays = new List<long>();
@@ -94,20 +96,21 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         }
         var stale = whole.Where(d => !valid.ContainsKey(DailyRollups.DayOf(d))).ToList();
         var edges = allDays.Except(whole).ToList();
+        var tail = traceRange.To == long.MaxValue ? new Window(tomorrow, long.MaxValue) : null;
         var computed = await AggregateAsync(project,
-            Windows(stale, edges, traceRange), Windows(stale, edges, observationRange), traceFilter, filtersTraces: false, ct);
+            Windows(stale, edges, traceRange, tail), Windows(stale, edges, observationRange, tail), traceFilter, filtersTraces: false, ct);
 
         var fresh = stale.Select(DailyRollups.DayOf).ToDictionary(d => d, d => computed.TryGetValue(d, out var day) ? day with { Sequence = sequence } : new DailyRollups.Day(sequence, 0, []));
         try { await rollups.StoreAsync(project, fresh); }
         catch (Exception e) when (e is RedisException or TimeoutException) { log.LogWarning("Daily rollups not stored ({Error})", e.Message); }
         foreach (var (day, totals) in fresh) valid[day] = totals;
-        foreach (var day in edges.Select(DailyRollups.DayOf))
-            if (computed.TryGetValue(day, out var totals)) valid[day] = totals;
+        foreach (var (day, totals) in computed)
+            valid.TryAdd(day, totals); // edge days and the tail
         return valid;
     }
 
     /// <summary>Each day's span clipped to the range, adjacent spans joined.</summary>
-    static List<Window> Windows(IEnumerable<long> stale, IEnumerable<long> edges, Window range)
+    static List<Window> Windows(IEnumerable<long> stale, IEnumerable<long> edges, Window range, Window? tail)
     {
         var windows = new List<Window>();
         foreach (var day in stale.Concat(edges).Order())
@@ -117,6 +120,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
             if (windows.Count > 0 && windows[^1].To == window.From) windows[^1] = windows[^1] with { To = window.To };
             else windows.Add(window);
         }
+        if (tail is not null) windows.Add(tail with { From = Math.Max(tail.From, range.From) });
         return windows;
     }
 
