@@ -108,6 +108,7 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
                 }
             }
         }
+        (observations, scores) = await OfDeletedTracesDeletedAsync(observations, scores, ct);
         var folded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await Task.WhenAll(
             store.InsertAsync("traces", traces, ct),
@@ -115,6 +116,22 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
             store.InsertAsync("scores", scores, ct));
         log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms (log {Logged} ms, history+fold {Folded} ms)",
             logRows.Count, traces.Count, observations.Count, scores.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, logged, folded - logged);
+    }
+
+    /// <summary>
+    /// Observations and scores of a deleted trace are stored deleted: a child that arrives after its trace was
+    /// deleted (the deletion's own sweep has run) would otherwise sit in the lists without its trace.
+    /// </summary>
+    async Task<(List<ObservationRow>, List<ScoreRow>)> OfDeletedTracesDeletedAsync(List<ObservationRow> observations, List<ScoreRow> scores, CancellationToken ct)
+    {
+        var deleted = new HashSet<(string, string)>();
+        var parents = observations.Select(o => (o.ProjectId, o.TraceId)).Concat(scores.Where(s => s.TraceId is not null).Select(s => (s.ProjectId, s.TraceId!)));
+        foreach (var project in parents.Distinct().GroupBy(p => p.Item1))
+            foreach (var id in await store.DeletedTracesAsync(project.Key, project.Select(p => p.Item2).ToList(), ct))
+                deleted.Add((project.Key, id));
+        if (deleted.Count == 0) return (observations, scores);
+        return (observations.Select(o => deleted.Contains((o.ProjectId, o.TraceId)) ? o with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone } : o).ToList(),
+            scores.Select(s => s.TraceId is not null && deleted.Contains((s.ProjectId, s.TraceId)) ? s with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone } : s).ToList());
     }
 }
 

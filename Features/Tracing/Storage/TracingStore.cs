@@ -58,6 +58,19 @@ public sealed class TracingStore(ClickHouseGateway clickHouse, IEnumerable<IWrit
         return result;
     }
 
+    sealed record TraceId(string Id);
+
+    /// <summary>Which of the given traces of one project are deleted (their latest row is a tombstone).</summary>
+    public async Task<HashSet<string>> DeletedTracesAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
+    {
+        var deleted = new HashSet<string>();
+        foreach (var chunk in traceIds.Chunk(IdsPerQuery))
+            foreach (var row in await clickHouse.QueryAsync<TraceId>(Sql.Of(
+                $"SELECT DISTINCT id FROM traces PREWHERE project_id = {projectId} AND id IN {Sql.InList(chunk)} WHERE fold_version = {Tombstone}"), ct))
+                deleted.Add(row.Id);
+        return deleted;
+    }
+
     /// <summary>Every logged event of the given entities of one project, for folding.</summary>
     public async Task<List<EventLogRow>> HistoryAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
     {

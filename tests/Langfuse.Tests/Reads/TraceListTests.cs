@@ -161,11 +161,16 @@ public sealed class TraceDeletionTests(AppFixture app) : IAsyncLifetime
             && (await app.Host.GetAsync(_project, $"/api/public/v2/scores/{id}-score")).Status == 404,
             TimeSpan.FromSeconds(20), "observations and scores of the deleted trace were not removed");
 
-        await app.Host.IngestAsync(_project, Event("trace-create", new { id, name = "late update" }, 30), Event("span-update", new { id = id + "-s", traceId = id, output = "late" }, 30));
+        await app.Host.IngestAsync(_project, Event("trace-create", new { id, name = "late update" }, 30), Event("span-update", new { id = id + "-s", traceId = id, output = "late" }, 30),
+            Event("span-create", new { id = id + "-new", traceId = id, name = "brand new child" }, 30), Event("score-create", new { id = id + "-new-score", traceId = id, name = "s", value = 1 }, 30));
         await app.Host.IngestAsync(_project, Event("trace-create", new { id = keep, release = "marker" }, 30));
         await app.Host.TraceWhenAsync(_project, keep, t => t.GetProperty("release").ValueKind == JsonValueKind.String);
         (await app.Host.GetAsync(_project, $"/api/public/traces/{id}")).Status.ShouldBe(404);
         (await app.Host.GetAsync(_project, $"/api/public/observations/{id}-s")).Status.ShouldBe(404);
+        // New children of a deleted trace are stored deleted: no orphans in the lists.
+        (await app.Host.GetAsync(_project, $"/api/public/observations/{id}-new")).Status.ShouldBe(404);
+        (await app.Host.GetAsync(_project, $"/api/public/v2/scores/{id}-new-score")).Status.ShouldBe(404);
+        (await app.Host.GetAsync(_project, $"/api/public/observations?traceId={id}")).Body.GetProperty("meta").GetProperty("totalItems").GetInt32().ShouldBe(0);
     }
 
     [Fact]
