@@ -20,6 +20,7 @@ public static class TracingModule
         services.AddSingleton<TracingStore>();
         services.AddSingleton<TracingReads>();
         services.AddSingleton<LatestRows>();
+        services.AddSingleton<KeyRanges>();
         services.AddSingleton<Metrics.DailyRollups>();
         services.AddSingleton<IWrittenRowsObserver>(sp => sp.GetRequiredService<Metrics.DailyRollups>());
         services.AddSingleton<TraceLookup>();

@@ -28,6 +28,8 @@ public sealed record LangfuseSettings
     public string? OtlpEndpoint { get; init; }
     public ServiceRole Role { get; init; } = ServiceRole.All;
     public QueueSettings Queue { get; init; } = new();
+    /// <summary>LANGFUSE_READ_SPLIT_MIN_ROWS: from this many rows of a project in a table, deduplicating reads run per key range in parallel.</summary>
+    public int ReadSplitMinRows { get; init; } = 50_000;
     public InitSettings? Init { get; init; }
 
     public bool RunsApi => Role is ServiceRole.All or ServiceRole.Api;
@@ -60,6 +62,7 @@ public sealed record LangfuseSettings
                 BackoffMaxMs = ParsePositive(config, "LANGFUSE_QUEUE_BACKOFF_MAX_MS", 60_000),
                 ClaimAfterMs = ParsePositive(config, "LANGFUSE_QUEUE_CLAIM_AFTER_MS", 60_000),
             },
+            ReadSplitMinRows = ParsePositive(config, "LANGFUSE_READ_SPLIT_MIN_ROWS", 50_000),
             Init = InitSettings.From(config),
         };
         return settings;

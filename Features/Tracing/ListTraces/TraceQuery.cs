@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
@@ -62,9 +64,8 @@ public sealed record TraceFilter(
 }
 
 /// <summary>Trace lists and sessions: always the latest row of each trace of one project, then the filters.</summary>
-public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows latestRows)
+public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows latestRows, KeyRanges keyRanges)
 {
-    sealed record Count(ulong C);
 
     /// <summary>One page of traces and the total; the total needs every latest row, the page does not, and both run at once.</summary>
     public async Task<(List<TraceRow> Rows, ulong Total)> ListAsync(string projectId, TraceFilter filter, CancellationToken ct)
@@ -100,11 +101,24 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
             from is { } f ? Sql.Of($"AND timestamp >= {f.ToUnixTimeMilliseconds()}") : Sql.Empty,
             to is { } t ? Sql.Of($"AND timestamp < {t.ToUnixTimeMilliseconds()}") : Sql.Empty,
         });
-        var sessions = Sql.Of($"SELECT session_id AS id, min(timestamp) AS created_at, any(environment) AS environment FROM traces FINAL WHERE project_id = {projectId} AND is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id");
-        var rows = clickHouse.QueryAsync<SessionRow>(Sql.Of($"SELECT * FROM ({sessions}) ORDER BY created_at DESC, id LIMIT {limit} OFFSET {(long)(page - 1) * limit}"), ct);
-        var total = clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM ({sessions})"), ct);
-        return (await rows, (await total).Single().C);
+        // Grouped per id range of traces in parallel (see KeyRanges), then the ranges' groups merged.
+        var branches = await keyRanges.UnionAsync(EntityTable.Traces, projectId, ids => Sql.Of(
+            $"SELECT session_id, min(timestamp) AS created_at, any(environment) AS environment FROM traces FINAL WHERE project_id = {projectId} AND {ids} AND is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id"), ct);
+        var sessions = Sql.Of($"SELECT session_id AS id, min(created_at) AS created_at, any(environment) AS environment FROM ({branches}) GROUP BY session_id");
+        // Page and total from one pass: the groups are what costs, and two queries would build them twice.
+        var result = (await clickHouse.QueryAsync<JsonObject>(Sql.Of(
+            $"SELECT count() AS total, arraySlice(arraySort(s -> (-s.2, s.1), groupArray((id, created_at, environment))), {(long)(page - 1) * limit + 1}, {limit}) AS page FROM ({sessions})"), ct)).Single();
+        var rows = result["page"]!.AsArray().Select(s => new SessionRow(Text(s![0]), long.Parse(Text(s[1]), CultureInfo.InvariantCulture), Text(s[2]))).ToList();
+        return (rows, ulong.Parse(Text(result["total"]), CultureInfo.InvariantCulture));
     }
+
+    /// <summary>ClickHouse quotes 64-bit integers in JSON; strings and numbers both read as text.</summary>
+    static string Text(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        null => "",
+        _ => node.ToJsonString(),
+    };
 
     /// <summary>
     /// Traces whose latest row is in the session: every trace that ever had a row in it (a plain scan), then the latest

@@ -67,7 +67,10 @@ public sealed class LegacyJsSdkTests(AppFixture app) : RealServiceTest(app)
         generation.GetProperty("usageDetails").GetProperty("total").GetInt64().ShouldBe(225);
         generation.GetProperty("calculatedTotalCost").GetDouble().ShouldBe(6.75e-5, 1e-12);
         generation.GetProperty("completionStartTime").ValueKind.ShouldBe(JsonValueKind.String);
-        generation.GetProperty("timeToFirstToken").GetDouble().ShouldBeGreaterThan(0);
+        // The SDK enqueues the create after processing its input, so its update can carry the earlier envelope
+        // timestamp and fix startTime (first defined value wins, as in Langfuse): the sign depends on that timing.
+        var ttft = (DateTimeOffset.Parse(generation.GetProperty("completionStartTime").GetString()!) - DateTimeOffset.Parse(generation.GetProperty("startTime").GetString()!)).TotalSeconds;
+        generation.GetProperty("timeToFirstToken").GetDouble().ShouldBe(ttft, 0.0011);
 
         var scores = trace.GetProperty("scores").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
         scores["accuracy"].GetProperty("value").GetDouble().ShouldBe(0.9);

@@ -22,6 +22,8 @@ public class AppFixture : IAsyncLifetime
         JasperFxEnvironment.AutoStartHost = true;
         Host = await AlbaHost.For<Program>(builder =>
         {
+            // Every list and count of the tests goes through the per-range reads that large projects use.
+            builder.UseSetting("LANGFUSE_READ_SPLIT_MIN_ROWS", "2");
             foreach (var (key, value) in Overrides) builder.UseSetting(key, value);
             builder.ConfigureServices(services =>
             {
