@@ -10,12 +10,14 @@ namespace Langfuse.Features.Tracing.Metrics;
 
 /// <summary>
 /// GET /api/public/v2/metrics?query={…}: views observations, scores-numeric, scores-boolean and scores-categorical;
-/// dimensions, measures with aggregations, filters, an optional time dimension, ordering and a row limit.
+/// dimensions, measures with aggregations, filters, an optional time dimension, ordering and a row limit. The
+/// legacy GET /api/public/metrics takes the same query object and also the traces view.
 /// Every field, measure and operator comes from an allow-list; only values enter SQL, through <see cref="Sql.Of"/>.
 /// </summary>
 sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
 {
     /// <param name="TraceLink">The row's trace id as a non-null string, for dimensions of the parent trace.</param>
+    /// <param name="Measures">Per-row expressions the aggregation applies to; one starting with '=' is already an aggregate.</param>
     sealed record View(string Table, string TimeColumn, Sql Extra, Dictionary<string, string> Dimensions, Dictionary<string, string> Measures, string TraceLink);
 
     const string InputTokens = "arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'input', usage_values, usage_keys))";
@@ -53,6 +55,20 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
                 ["outputCost"] = "arraySum(arrayFilter((cost_value, cost_key) -> position(cost_key, 'output') > 0, cost_values, cost_keys))",
                 ["totalCost"] = "ifNull(total_cost, 0)",
             }, "trace_id"),
+        ["traces"] = new("traces", "timestamp", Sql.Trusted("1"),
+            new()
+            {
+                ["id"] = "id", ["name"] = "ifNull(name, '')", ["tags"] = "tags", ["userId"] = "ifNull(user_id, '')", ["sessionId"] = "ifNull(session_id, '')",
+                ["release"] = "ifNull(release, '')", ["version"] = "ifNull(version, '')", ["environment"] = "environment",
+                ["timestampMonth"] = "formatDateTime(toDateTime(intDiv(timestamp, 1000)), '%Y-%m')",
+                ["timestampDay"] = "formatDateTime(toDateTime(intDiv(timestamp, 1000)), '%Y-%m-%d')",
+            },
+            new()
+            {
+                ["count"] = "1", ["observationsCount"] = "observations_count", ["scoresCount"] = "scores_count", ["latency"] = "trace_latency",
+                ["totalTokens"] = "total_tokens", ["totalCost"] = "total_cost",
+                ["uniqueUserIds"] = "=uniqExact(user_id)", ["uniqueSessionIds"] = "=uniqExact(session_id)",
+            }, "id"),
         ["scores-numeric"] = ScoreView("data_type IN ('NUMERIC', 'BOOLEAN')", numeric: true),
         ["scores-boolean"] = ScoreView("data_type = 'BOOLEAN'", numeric: true),
         ["scores-categorical"] = ScoreView("data_type IN ('CATEGORICAL', 'BOOLEAN')", numeric: false),
@@ -89,7 +105,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
 
     public override void Configure()
     {
-        Get("/api/public/v2/metrics");
+        Get("/api/public/v2/metrics", "/api/public/metrics");
         Description(d => d.WithTags("Metrics"));
     }
 
@@ -99,7 +115,10 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         try { query = JsonNode.Parse(HttpContext.Request.Query["query"].FirstOrDefault() ?? "") as JsonObject ?? throw new JsonException(); }
         catch (JsonException) { throw new ApiProblem(400, "query: required, a JSON object"); }
         var viewName = Text(query["view"]) ?? throw new ApiProblem(400, "query.view: required");
-        if (!Views.TryGetValue(viewName, out var view)) throw new ApiProblem(400, $"query.view: one of {string.Join(", ", Views.Keys)}");
+        var legacy = HttpContext.Request.Path.Equals("/api/public/metrics", StringComparison.OrdinalIgnoreCase);
+        var views = Views.Keys.Where(v => legacy || v != "traces").ToList();
+        if (!views.Contains(viewName)) throw new ApiProblem(400, $"query.view: one of {string.Join(", ", views)}");
+        var view = Views[viewName];
         var from = Time(query["fromTimestamp"], "fromTimestamp");
         var to = Time(query["toTimestamp"], "toTimestamp");
         if (to <= from) throw new ApiProblem(400, "query.toTimestamp: must be after fromTimestamp");
@@ -132,7 +151,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
             var expression = view.Measures.GetValueOrDefault(measure) ?? throw new ApiProblem(400, $"query.metrics: '{measure}' is not a measure of {viewName} ({string.Join(", ", view.Measures.Keys)})");
             var template = Aggregations.GetValueOrDefault(aggregation) ?? throw new ApiProblem(400, $"query.metrics: aggregation '{aggregation}' is not supported ({string.Join(", ", Aggregations.Keys)})");
             var alias = $"{aggregation}_{measure}";
-            select.Add($"{string.Format(CultureInfo.InvariantCulture, template, expression, bins)} AS `{alias}`");
+            select.Add($"{(expression.StartsWith('=') ? expression[1..] : string.Format(CultureInfo.InvariantCulture, template, expression, bins))} AS `{alias}`");
             metricAliases.Add(alias);
         }
 
@@ -153,7 +172,8 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         if (rowLimit is < 1 or > 1000) throw new ApiProblem(400, "query.config.row_limit: between 1 and 1000");
 
         var source = ListQuery.LatestWithin(view.Table, project, Sql.Of($"{Sql.Trusted(view.TimeColumn)} >= {from} AND {Sql.Trusted(view.TimeColumn)} < {to}"), "*");
-        var usesTrace = dimensions.Concat((query["filters"] as JsonArray ?? []).Select(f => Text(f?["column"]) ?? "")).Any(TraceDimensions.ContainsKey);
+        if (viewName == "traces") source = WithChildren(source, project, from, to);
+        var usesTrace = viewName != "traces" && dimensions.Concat((query["filters"] as JsonArray ?? []).Select(f => Text(f?["column"]) ?? "")).Any(TraceDimensions.ContainsKey);
         if (usesTrace)
             source = Sql.Of($@"(SELECT * FROM (SELECT *, {Sql.Trusted(view.TraceLink)} AS trace_link FROM {source})
                 ANY LEFT JOIN (SELECT id AS trace_link, name AS trace_name, release AS trace_release, version AS trace_version, tags AS trace_tags
@@ -174,6 +194,24 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         }
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = rows }, ct);
     });
+
+    /// <summary>
+    /// Traces with their observations' count, latency (first start to last end, ms), tokens and cost, and their
+    /// scores' count. Observations are taken from an hour before the range, as the daily metrics do.
+    /// </summary>
+    static Sql WithChildren(Sql traces, string project, long from, long to)
+    {
+        var observations = ListQuery.LatestWithin("observations", project, Sql.Of($"start_time >= {from - 3_600_000} AND start_time < {to}"),
+            "id, trace_id, start_time, end_time, usage_keys, usage_values, total_cost, is_deleted");
+        var scores = ListQuery.LatestWithin("scores", project, Sql.Of($"timestamp >= {from} AND timestamp < {to}"), "id, trace_id, is_deleted");
+        return Sql.Of($@"(SELECT * FROM
+            (SELECT * FROM (SELECT *, id AS trace_key FROM {traces})
+                ANY LEFT JOIN (SELECT trace_id AS trace_key, count() AS observations_count,
+                        max(ifNull(end_time, start_time)) - min(start_time) AS trace_latency,
+                        sum({Sql.Trusted(TotalTokens)}) AS total_tokens, sum(ifNull(total_cost, 0)) AS total_cost
+                    FROM {observations} WHERE is_deleted = 0 GROUP BY trace_key) USING trace_key)
+            ANY LEFT JOIN (SELECT ifNull(trace_id, '') AS trace_key, count() AS scores_count FROM {scores} WHERE is_deleted = 0 GROUP BY trace_key) USING trace_key)");
+    }
 
     static Sql Filter(JsonObject filter, View view, string viewName)
     {
