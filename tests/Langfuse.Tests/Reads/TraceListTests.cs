@@ -91,6 +91,31 @@ public sealed class TraceListTests(AppFixture app) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("id")] [InlineData("timestamp")] [InlineData("name")] [InlineData("userId")] [InlineData("release")]
+    [InlineData("version")] [InlineData("public")] [InlineData("bookmarked")] [InlineData("sessionId")]
+    public async Task Every_ordering_sorts_by_its_field_then_id_in_both_directions(string field)
+    {
+        // The fields of trace i as ingested above; a missing value sorts after every value, in both directions.
+        string? Value(int i) => field switch
+        {
+            "id" => _ids[i], "timestamp" => $"2024-06-0{i + 1}", "name" => i % 2 == 0 ? "even" : "odd", "userId" => $"user-{i % 3}",
+            "release" => i == 5 ? "r5" : null, "version" => i == 4 ? "v4" : null, "sessionId" => i < 4 ? "session-a" : "session-b",
+            _ => "false",
+        };
+        foreach (var descending in new[] { false, true })
+        {
+            var present = Enumerable.Range(0, 6).Where(i => Value(i) is not null);
+            var sorted = descending
+                ? present.OrderByDescending(i => Value(i), StringComparer.Ordinal).ThenByDescending(i => _ids[i], StringComparer.Ordinal)
+                : present.OrderBy(i => Value(i), StringComparer.Ordinal).ThenBy(i => _ids[i], StringComparer.Ordinal);
+            var missing = Enumerable.Range(0, 6).Where(i => Value(i) is null);
+            var expected = sorted.Concat(descending ? missing.OrderByDescending(i => _ids[i], StringComparer.Ordinal) : missing.OrderBy(i => _ids[i], StringComparer.Ordinal))
+                .Select(i => _ids[i]).ToList();
+            (await Ids($"orderBy={field}.{(descending ? "desc" : "asc")}")).ShouldBe(expected, $"orderBy={field}.{(descending ? "desc" : "asc")}");
+        }
+    }
+
+    [Theory]
     [InlineData("limit=101")]
     [InlineData("page=0")]
     [InlineData("orderBy=secret.asc")]
