@@ -58,7 +58,7 @@ public sealed class RedisStreamConsumer(
                 var entries = await redis.GetDatabase().StreamReadGroupAsync(_stream, _group, consumerName, ">", queue.BatchSize);
                 if (entries.Length > 0)
                 {
-                    await HandleAllAsync(entries.Select(e => (e, 1)).ToList(), _handlerToken);
+                    await HandleAllAsync(entries.Select(e => (e, PriorAttempts(e) + 1)).ToList(), _handlerToken);
                     handled += entries.Length;
                 }
             }
@@ -86,6 +86,8 @@ public sealed class RedisStreamConsumer(
     /// <summary>
     /// On a graceful stop, entries this consumer still holds (their handler failed or was cut short) are put back on
     /// the stream as new entries, so another consumer takes them now instead of after <see cref="RedisQueue.ClaimAfter"/>.
+    /// The new entry carries the attempts made so far: a message that fails at every shutdown still reaches the
+    /// dead-letter stream after <see cref="RedisQueue.MaxAttempts"/>.
     /// </summary>
     public async Task HandOffPendingAsync()
     {
@@ -100,7 +102,8 @@ public sealed class RedisStreamConsumer(
                 foreach (var entry in entries.Where(e => !e.IsNull))
                 {
                     var tx = db.CreateTransaction();
-                    _ = tx.StreamAddAsync(_stream, entry.Values);
+                    _ = tx.StreamAddAsync(_stream, entry.Values.Where(v => v.Name != PriorAttemptsField)
+                        .Append(new NameValueEntry(PriorAttemptsField, PriorAttempts(entry) + p.DeliveryCount)).ToArray());
                     _ = tx.StreamAcknowledgeAsync(_stream, _group, entry.Id);
                     _ = tx.StreamDeleteAsync(_stream, [entry.Id]);
                     await tx.ExecuteAsync();
@@ -115,6 +118,11 @@ public sealed class RedisStreamConsumer(
     }
 
     void Signal() { if (_wake.CurrentCount == 0) _wake.Release(); }
+
+    const string PriorAttemptsField = "prior_attempts";
+
+    /// <summary>Attempts made on earlier entries of the same message (handed back on shutdown).</summary>
+    static int PriorAttempts(StreamEntry entry) => int.TryParse((string?)entry[PriorAttemptsField], out var n) ? n : 0;
 
     async Task EnsureGroupAsync()
     {
@@ -183,7 +191,7 @@ public sealed class RedisStreamConsumer(
     async Task DeadLetterAsync(StreamEntry entry, int attempts, string reason)
     {
         logger.LogError("Redis stream {Queue}: entry {Id} dead-lettered after {Attempts} attempt(s): {Reason}", queue.Name, entry.Id, attempts, reason);
-        var fields = entry.Values.Where(v => v.Name != "reason" && v.Name != "attempts").ToList();
+        var fields = entry.Values.Where(v => v.Name != "reason" && v.Name != "attempts" && v.Name != PriorAttemptsField).ToList();
         fields.Add(new NameValueEntry("original_id", entry.Id));
         fields.Add(new NameValueEntry("reason", reason));
         fields.Add(new NameValueEntry("attempts", attempts));
@@ -214,12 +222,13 @@ public sealed class RedisStreamConsumer(
             foreach (var entry in claimed)
             {
                 if (entry.IsNull) continue;
-                if (p.DeliveryCount >= queue.MaxAttempts)
+                var attempts = PriorAttempts(entry) + p.DeliveryCount;
+                if (attempts >= queue.MaxAttempts)
                 {
                     var reason = (string?)await db.HashGetAsync(_failures, id) ?? "no handler finished it (consumer died or timed out)";
-                    await DeadLetterAsync(entry, p.DeliveryCount, reason);
+                    await DeadLetterAsync(entry, attempts, reason);
                 }
-                else due.Add((entry, p.DeliveryCount + 1));
+                else due.Add((entry, attempts + 1));
             }
         }
         if (due.Count > 0) await HandleAllAsync(due, _handlerToken);

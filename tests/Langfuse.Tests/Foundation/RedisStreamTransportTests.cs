@@ -99,6 +99,37 @@ public sealed class RedisStreamTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attempts_made_before_a_hand_off_count_towards_dead_lettering()
+    {
+        for (var round = 0; round < _queue.MaxAttempts; round++)
+        {
+            // Each consumer fails the message once and leaves gracefully, handing it back.
+            var failed = new TaskCompletionSource();
+            using var stop = new CancellationTokenSource();
+            var consumer = new RedisStreamConsumer(_redis, _options, _queue with { BackoffBase = TimeSpan.FromMinutes(10), BackoffMax = TimeSpan.FromMinutes(10), ClaimAfter = TimeSpan.FromMinutes(10) },
+                $"leaving-{round}", (_, _) => { failed.TrySetResult(); throw new InvalidOperationException("fails every time"); }, NullLogger.Instance);
+            var run = Task.Run(() => consumer.RunAsync(stop.Token));
+            if (round == 0) await new RedisStreamPublisher(_redis, _options).PublishAsync(new TransportProbe("stubborn", "x"));
+            if (round == _queue.MaxAttempts - 1)
+            {
+                // The last allowed attempt fails: the message goes to the dead-letter stream instead of back.
+                await Eventually.Async(async () => await _redis.GetDatabase().StreamLengthAsync(_options.DeadLetterKey("probe")) == 1,
+                    TimeSpan.FromSeconds(10), "the message was not dead-lettered after its attempts across hand-offs");
+                stop.Cancel();
+                await run.WaitAsync(TimeSpan.FromSeconds(10));
+                break;
+            }
+            await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            stop.Cancel();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+            await consumer.HandOffPendingAsync();
+        }
+        var dead = (await _redis.GetDatabase().StreamRangeAsync(_options.DeadLetterKey("probe"))).Single();
+        ((int)dead["attempts"]).ShouldBe(_queue.MaxAttempts);
+        (await _redis.GetDatabase().StreamLengthAsync(_options.StreamKey("probe"))).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Retries_a_failing_message_then_dead_letters_it_with_the_reason_without_blocking_others()
     {
         var attempts = 0;
