@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FastEndpoints;
 using FluentValidation;
-using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Infrastructure.Persistence;
 using Marten;
 
@@ -75,6 +74,7 @@ public static class ModelsModule
     public static IServiceCollection AddModelsFeature(this IServiceCollection services)
     {
         services.AddSingleton<ProjectModels>();
+        services.AddSingleton<ModelCatalog>();
         return services;
     }
 }

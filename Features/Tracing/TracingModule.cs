@@ -13,7 +13,6 @@ public static class TracingModule
 
     public static IServiceCollection AddTracingFeature(this IServiceCollection services)
     {
-        services.AddSingleton<ModelCatalog>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<UsageCalculator>();
         services.AddSingleton<RowMapper>();

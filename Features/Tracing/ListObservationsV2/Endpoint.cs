@@ -88,7 +88,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
     static long EventValidatorTime(string iso) =>
         Ingest.EventValidator.TryParseTimestamp(iso, out var ms) ? ms : throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint");
 
-    static JsonObject View(ObservationRow o, HashSet<string> fields, bool expandMetadata, Func<string, Pricing.ModelPrice?> models, TraceContext? trace)
+    static JsonObject View(ObservationRow o, HashSet<string> fields, bool expandMetadata, Func<string, Models.ModelPrice?> models, TraceContext? trace)
     {
         var full = ApiViews.Observation(o, models);
         var view = new JsonObject

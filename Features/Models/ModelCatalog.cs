@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Langfuse.Features.Tracing.Pricing;
+namespace Langfuse.Features.Models;
 
 public sealed record ModelPrice(string Id, string ModelName, string MatchPattern, string? Tokenizer, Dictionary<string, decimal> Prices)
 {
