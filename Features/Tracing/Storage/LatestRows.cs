@@ -19,7 +19,8 @@ public sealed record EntityTable(string Name, string? KeyPrefix)
 public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges)
 {
     // Aliases here are unusual on purpose: ClickHouse aliases are visible in the whole query, lambdas in filters included.
-    const long MaxCandidates = 4_000; // keeps the id lists of the lookup well under ClickHouse's max_query_size
+    const long MaxCandidates = 4_000;
+    const int KeysPerQuery = 1_000;
 
     sealed record Candidate(string Id, string KeyPrefix, ulong FoldVersion);
 
@@ -49,8 +50,11 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
             var kept = candidates.Where(c => latest.TryGetValue(c.Id, out var row) && row.FoldVersion == c.FoldVersion).Select(c => c.Id).Distinct().ToList();
             if (kept.Count >= needed || candidates.Count < fetch) return kept.Skip((int)skip).Take(limit).Select(id => latest[id]).ToList();
         }
-        return await clickHouse.QueryAsync<T>(Sql.Of(
-            $"SELECT * FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {limit} OFFSET {skip}"), ct);
+        // FINAL over the key, version and the filter's columns only; the page's rows are then read by key.
+        var page = await clickHouse.QueryAsync<Candidate>(Sql.Of(
+            $"SELECT id, {key} AS key_prefix, fold_version FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {limit} OFFSET {skip}"), ct);
+        var rows = (await ByIdAsync<T>(table, projectId, page.Select(c => (c.KeyPrefix, c.Id)), ct)).ToDictionary(r => r.Id);
+        return page.Where(c => rows.ContainsKey(c.Id)).Select(c => rows[c.Id]).ToList();
     }
 
     /// <summary>
@@ -64,13 +68,18 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
         return (await clickHouse.QueryAsync<Count>(Sql.Of($"SELECT sum(c) AS c FROM ({branches})"), ct)).Single().C;
     }
 
-    /// <summary>The latest row (tombstones included) of each given entity, by primary key.</summary>
-    public Task<List<T>> ByIdAsync<T>(EntityTable table, string projectId, IEnumerable<(string KeyPrefix, string Id)> keys, CancellationToken ct)
+    /// <summary>
+    /// The latest row (tombstones included) of each given entity, by primary key; in chunks that keep each statement
+    /// well under ClickHouse's max_query_size.
+    /// </summary>
+    public async Task<List<T>> ByIdAsync<T>(EntityTable table, string projectId, IEnumerable<(string KeyPrefix, string Id)> keys, CancellationToken ct)
     {
-        var list = keys.Distinct().ToList();
-        if (list.Count == 0) return Task.FromResult(new List<T>());
-        var prefix = table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(list.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty;
-        return clickHouse.QueryAsync<T>(Sql.Of(
-            $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {prefix}id IN {Sql.InList(list.Select(x => x.Id).Distinct())} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+        var chunks = await Task.WhenAll(keys.Distinct().Chunk(KeysPerQuery).Select(chunk =>
+        {
+            var prefix = table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(chunk.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty;
+            return clickHouse.QueryAsync<T>(Sql.Of(
+                $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {prefix}id IN {Sql.InList(chunk.Select(x => x.Id).Distinct())} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+        }));
+        return chunks.SelectMany(c => c).ToList();
     }
 }

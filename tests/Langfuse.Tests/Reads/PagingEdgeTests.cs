@@ -47,6 +47,28 @@ public sealed class PagingEdgeTests(AppFixture app) : IAsyncLifetime
         exact.GetProperty("data").GetArrayLength().ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Deep_pages_beyond_the_candidate_scan_are_exact()
+    {
+        var deep = await app.CreateProjectAsync();
+        var run = Guid.NewGuid().ToString("N")[..6];
+        const int many = 2_050;
+        var start = DateTimeOffset.Parse("2024-02-01T00:00:00Z");
+        await app.Host.IngestAsync(deep, Enumerable.Range(0, many).SelectMany(i => new[]
+        {
+            Event("trace-create", new { id = $"d{i:D4}-{run}", timestamp = Iso(start.AddSeconds(i)) }),
+            Event("span-create", new { id = $"d{i:D4}-{run}-s", traceId = $"d{i:D4}-{run}", startTime = Iso(start.AddSeconds(i)) }),
+        }).ToArray());
+        foreach (var list in new[] { "traces", "observations" })
+        {
+            await app.Host.GetWhenAsync(deep, $"/api/public/{list}", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == many);
+            var (_, page) = await app.Host.GetAsync(deep, $"/api/public/{list}?limit=100&page=21");
+            var ids = page.GetProperty("data").EnumerateArray().Select(x => x.GetProperty("id").GetString()!).ToList();
+            // Newest first: page 21 holds the 50 oldest, from index 49 down to 0.
+            ids.ShouldBe(Enumerable.Range(0, 50).Reverse().Select(i => $"d{i:D4}-{run}" + (list == "traces" ? "" : "-s")));
+        }
+    }
+
     [Theory]
     [InlineData("traces")]
     [InlineData("observations")]
