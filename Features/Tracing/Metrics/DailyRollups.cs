@@ -59,7 +59,18 @@ public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObs
         return valid;
     }
 
-    public Task StoreAsync(string projectId, IReadOnlyDictionary<string, Day> days) =>
-        days.Count == 0 ? Task.CompletedTask : redis.GetDatabase().HashSetAsync(RollupsKey(projectId),
-            days.Select(d => new HashEntry(d.Key, JsonSerializer.Serialize(d.Value, JsonSerializerOptions.Web))).ToArray());
+    /// <summary>
+    /// Rollups are a cache: a project's expire a month after they were last stored. The sequence and the stamps never
+    /// expire (a few bytes per written day): were they to vanish, an old rollup would look valid again.
+    /// </summary>
+    public async Task StoreAsync(string projectId, IReadOnlyDictionary<string, Day> days)
+    {
+        if (days.Count == 0) return;
+        var tx = redis.GetDatabase().CreateTransaction();
+        _ = tx.HashSetAsync(RollupsKey(projectId), days.Select(d => new HashEntry(d.Key, JsonSerializer.Serialize(d.Value, JsonSerializerOptions.Web))).ToArray());
+        _ = tx.KeyExpireAsync(RollupsKey(projectId), RollupLifetime);
+        await tx.ExecuteAsync();
+    }
+
+    static readonly TimeSpan RollupLifetime = TimeSpan.FromDays(30);
 }
