@@ -26,6 +26,8 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
 
     sealed record Count(ulong C);
 
+    sealed record Version(string Id, ulong FoldVersion);
+
     /// <summary>
     /// Rows of every version that pass the filter, in page order, are a cheap plain scan. Of those, the ones that are
     /// their entity's latest version (looked up by primary key) are exactly the latest rows that pass, in the same
@@ -46,16 +48,34 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
             var candidates = await clickHouse.QueryAsync<Candidate>(Sql.Of(
                 $"SELECT id, {key} AS key_prefix, fold_version FROM {table.Identifier} {threshold} WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {fetch}"), ct);
             if (candidates.Count == 0) return [];
-            var latest = (await ByIdAsync<T>(table, projectId, candidates.Select(c => (c.KeyPrefix, c.Id)), ct)).ToDictionary(r => r.Id);
-            var kept = candidates.Where(c => latest.TryGetValue(c.Id, out var row) && row.FoldVersion == c.FoldVersion).Select(c => c.Id).Distinct().ToList();
-            if (kept.Count >= needed || candidates.Count < fetch) return kept.Skip((int)skip).Take(limit).Select(id => latest[id]).ToList();
+            var latest = await LatestVersionsAsync(table, projectId, candidates, ct);
+            var kept = candidates.Where(c => latest.GetValueOrDefault(c.Id) == c.FoldVersion).DistinctBy(c => c.Id).ToList();
+            if (kept.Count >= needed || candidates.Count < fetch) return await InOrderAsync<T>(table, projectId, kept.Skip((int)skip).Take(limit).ToList(), ct);
         }
         // FINAL over the key, version and the filter's columns only; the page's rows are then read by key.
         var page = await clickHouse.QueryAsync<Candidate>(Sql.Of(
             $"SELECT id, {key} AS key_prefix, fold_version FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {where} ORDER BY {orderBy} LIMIT {limit} OFFSET {skip}"), ct);
+        return await InOrderAsync<T>(table, projectId, page, ct);
+    }
+
+    /// <summary>Each candidate's highest fold_version, reading only the key and version columns.</summary>
+    async Task<Dictionary<string, ulong>> LatestVersionsAsync(EntityTable table, string projectId, List<Candidate> candidates, CancellationToken ct)
+    {
+        var chunks = await Task.WhenAll(candidates.DistinctBy(c => c.Id).Chunk(KeysPerQuery).Select(chunk => clickHouse.QueryAsync<Version>(Sql.Of(
+            $"SELECT id, max(fold_version) AS fold_version FROM {table.Identifier} PREWHERE project_id = {projectId} AND {Match(table, chunk.Select(c => (c.KeyPrefix, c.Id)).ToList())} GROUP BY id"), ct)));
+        return chunks.SelectMany(c => c).ToDictionary(v => v.Id, v => v.FoldVersion);
+    }
+
+    /// <summary>The whole rows of a page, in the page's order.</summary>
+    async Task<List<T>> InOrderAsync<T>(EntityTable table, string projectId, List<Candidate> page, CancellationToken ct) where T : IMergedRow
+    {
         var rows = (await ByIdAsync<T>(table, projectId, page.Select(c => (c.KeyPrefix, c.Id)), ct)).ToDictionary(r => r.Id);
         return page.Where(c => rows.ContainsKey(c.Id)).Select(c => rows[c.Id]).ToList();
     }
+
+    /// <summary>A primary-key condition for the given entities: the leading key column narrows the index ranges.</summary>
+    static Sql Match(EntityTable table, IReadOnlyCollection<(string KeyPrefix, string Id)> keys) =>
+        Sql.Of($"{(table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(keys.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty)}id IN {Sql.InList(keys.Select(x => x.Id).Distinct())}");
 
     /// <summary>
     /// How many entities' latest rows pass the filter: FINAL merges the versions as it reads, and WHERE sees the
@@ -74,12 +94,8 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
     /// </summary>
     public async Task<List<T>> ByIdAsync<T>(EntityTable table, string projectId, IEnumerable<(string KeyPrefix, string Id)> keys, CancellationToken ct)
     {
-        var chunks = await Task.WhenAll(keys.Distinct().Chunk(KeysPerQuery).Select(chunk =>
-        {
-            var prefix = table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(chunk.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty;
-            return clickHouse.QueryAsync<T>(Sql.Of(
-                $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {prefix}id IN {Sql.InList(chunk.Select(x => x.Id).Distinct())} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
-        }));
+        var chunks = await Task.WhenAll(keys.Distinct().Chunk(KeysPerQuery).Select(chunk => clickHouse.QueryAsync<T>(Sql.Of(
+            $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {Match(table, chunk)} ORDER BY fold_version DESC LIMIT 1 BY id"), ct)));
         return chunks.SelectMany(c => c).ToList();
     }
 }
