@@ -311,6 +311,8 @@ async Task<int> ReadsBenchmark()
     }
     stopSampling.Cancel();
     await sampler;
+    Console.WriteLine();
+    Console.WriteLine($"Service memory (RSS) peak during the reads: {peakRss / 1048576} MB");
     service.Kill(true);
     return 0;
 }
