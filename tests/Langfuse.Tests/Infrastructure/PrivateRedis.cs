@@ -57,13 +57,21 @@ public sealed class PrivateRedis : IAsyncDisposable
     /// <summary>A clean restart: SHUTDOWN (which flushes the append-only file), then start again on the same data.</summary>
     public async Task RestartAsync()
     {
+        await StopAsync();
+        await LaunchAsync();
+    }
+
+    /// <summary>Stops the server (a clean SHUTDOWN); <see cref="StartAgainAsync"/> brings it back on the same data.</summary>
+    public async Task StopAsync()
+    {
         await using (var c = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},allowAdmin=true"))
         {
             try { c.GetServer($"127.0.0.1:{Port}").Shutdown(); } catch (RedisConnectionException) { }
         }
         await _process!.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await LaunchAsync();
     }
+
+    public Task StartAgainAsync() => LaunchAsync();
 
     public async ValueTask DisposeAsync()
     {
