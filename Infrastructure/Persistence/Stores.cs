@@ -26,6 +26,10 @@ public static class Stores
             {
                 opts.DatabaseSchemaName = "langfuse";
                 opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                // Wolverine migrates its envelope tables in the same schema under advisory lock 4006 (Marten's default is
+                // 4004): on one lock, processes starting together on a fresh database (API and worker, parallel test
+                // hosts) take turns instead of racing on CREATE TABLE (23505 on pg_type).
+                opts.ApplyChangesLockId = 4006;
                 opts.Policies.ForAllDocuments(mapping =>
                 {
                     if (typeof(IProjectOwned).IsAssignableFrom(mapping.DocumentType)) mapping.TenancyStyle = TenancyStyle.Conjoined;
@@ -33,8 +37,8 @@ public static class Stores
             })
             .UseNpgsqlDataSource()
             .UseLightweightSessions()
-            .IntegrateWithWolverine()
-            .ApplyAllDatabaseChangesOnStartup();
+            .IntegrateWithWolverine();
+        services.AddHostedService<PostgresSchema>();
 
         // abortConnect=false: the service starts and reconnects by itself when Redis comes back.
         services.AddSingleton<IConnectionMultiplexer>(_ =>
@@ -45,6 +49,34 @@ public static class Stores
         services.AddHostedService<ClickHouseSchema>();
         return services;
     }
+}
+
+/// <summary>
+/// Applies Marten's schema (documents and Wolverine's envelope tables) before the service takes requests, as
+/// ApplyAllDatabaseChangesOnStartup would, but retried: processes starting together on a new database can still
+/// collide on a CREATE TABLE (23505 on pg_type), and the retry then finds the table made by the other one.
+/// </summary>
+sealed class PostgresSchema(IDocumentStore store, ILogger<PostgresSchema> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                return;
+            }
+            catch (Exception e) when (DateTime.UtcNow < deadline && !ct.IsCancellationRequested)
+            {
+                log.LogWarning("Postgres schema not applied yet (attempt {Attempt}: {Error}); retrying", attempt, e.GetBaseException().Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 200 * attempt)), ct);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>Applies the ClickHouse migrations before the service takes requests; waits for ClickHouse for up to a minute.</summary>
