@@ -11,14 +11,12 @@ public sealed record DeleteTraceData(string ProjectId, List<string> TraceIds);
 /// every read (which takes the highest fold_version) drops the entity at once, a late event cannot bring it back,
 /// and ClickHouse's merges reclaim the rows later.
 /// </summary>
-public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore store)
+public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore store, LatestRows latestRows)
 {
     public async Task TombstoneTracesAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
-        var ids = Sql.InList(traceIds);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var existing = await clickHouse.QueryAsync<TraceRow>(Sql.Of(
-            $"SELECT * FROM traces PREWHERE project_id = {projectId} AND id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+        var existing = await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, projectId, traceIds.Select(id => ("", id)), ct);
         var found = existing.Select(r => r.Id).ToHashSet();
         var tombstones = existing.Select(r => r with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now })
             .Concat(traceIds.Where(id => !found.Contains(id)).Select(id => new TraceRow

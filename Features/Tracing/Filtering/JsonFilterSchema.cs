@@ -1,4 +1,3 @@
-using Langfuse.Features.Tracing.ListObservations;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Filtering;
@@ -41,13 +40,13 @@ public sealed record JsonFilterSchema
         HasMetadata = true,
     };
 
-    static Dictionary<string, RelatedColumn> TraceFields(string projectId, string traceIdColumn) => new()
+    /// <summary>Columns of the row's trace (filter name → trace column), reached through the trace id.</summary>
+    static Dictionary<string, RelatedColumn> TraceFields(string projectId, string traceIdColumn)
     {
-        ["userId"] = new(TraceColumns, "userId", c => Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, c)}")),
-        ["traceName"] = new(TraceColumns, "name", c => Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, c)}")),
-        ["traceEnvironment"] = new(TraceColumns, "environment", c => Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, c)}")),
-        ["traceTags"] = new(TraceColumns, "tags", c => Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, c)}")),
-    };
+        Sql OfTraces(Sql condition) => Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, condition)}");
+        return new[] { ("userId", "userId"), ("traceName", "name"), ("traceEnvironment", "environment"), ("traceTags", "tags") }
+            .ToDictionary(f => f.Item1, f => new RelatedColumn(TraceColumns, f.Item2, OfTraces));
+    }
 
     /// <summary>
     /// GET /api/public/traces: the trace's own columns, and numbers aggregated over its observations (latency from the

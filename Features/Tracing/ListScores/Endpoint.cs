@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FastEndpoints;
-using Langfuse.Features.Tracing.ListObservations;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;

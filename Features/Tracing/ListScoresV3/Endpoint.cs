@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
-using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using FastEndpoints;
-using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
@@ -37,7 +37,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         var (page, limit) = QueryParameters.Paging(q);
         var traceFilter = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment");
         if (q["tags"].Where(t => t is not null).Select(t => t!).ToList() is { Count: > 0 } tags) traceFilter.Add(Sql.Of($"hasAll(tags, {tags})"));
-        var filtersTraces = traceFilter.Count > 1;
+        var filtersTraces = new[] { "traceName", "userId", "environment", "tags" }.Any(q.ContainsKey);
         var (from, to) = (ListQuery.Millis(q, "fromTimestamp"), ListQuery.Millis(q, "toTimestamp"));
         var traceRange = new Window(from ?? long.MinValue, to ?? long.MaxValue);
         var observationRange = traceRange with { From = from is { } f ? f - ObservationLead : long.MinValue };

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
-using Langfuse.Features.Tracing.ListObservations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
 
