@@ -55,6 +55,22 @@ public sealed class Conditions(IQueryCollection q)
         return this;
     }
 
+    /// <summary>A repeated parameter whose values must all be in an array column.</summary>
+    public Conditions HasAll(string param, string column)
+    {
+        if (q[param].Where(e => e is not null).Select(e => e!).ToList() is { Count: > 0 } values)
+            _all.Add(Sql.Of($"hasAll({Sql.Trusted(SqlLiteral.Identifier(column))}, {values})"));
+        return this;
+    }
+
+    /// <summary>Conditions on the row's trace (its latest version), built by <paramref name="onTrace"/> and reached through the trace id.</summary>
+    public Conditions OfTrace(string traceIdColumn, string projectId, Func<Conditions, Conditions> onTrace)
+    {
+        var trace = onTrace(new Conditions(q));
+        if (trace._all.Count > 1) _all.Add(Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, trace.Build())}"));
+        return this;
+    }
+
     public Conditions Add(Sql condition) { _all.Add(condition); return this; }
 
     public Sql Build() => Sql.Join(" AND ", _all);

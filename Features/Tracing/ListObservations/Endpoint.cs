@@ -24,17 +24,15 @@ sealed class Endpoint(LatestRows latestRows, TracingReads reads) : EndpointWitho
         var (page, limit) = QueryParameters.Paging(q);
         var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level")
             .Eq("parentObservationId", "parent_observation_id").Eq("version", "version").AnyOf("environment", "environment")
-            .Range("fromStartTime", "toStartTime", "start_time");
-        if (q["userId"].FirstOrDefault() is { } userId) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Of($"user_id = {userId}"))}"));
+            .Range("fromStartTime", "toStartTime", "start_time").OfTrace("trace_id", project, trace => trace.Eq("userId", "user_id"));
         ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Observations(project));
         var where = conditions.Build();
-        var total = latestRows.CountAsync(EntityTable.Observations, project, where, ct);
-        var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, where, Sql.Trusted("start_time DESC, id DESC"), (long)(page - 1) * limit, limit, ct, newestFirst: "start_time");
+        var (rows, total) = await latestRows.PagedAsync<ObservationRow>(EntityTable.Observations, project, where, Sql.Trusted("start_time DESC, id DESC"), page, limit, ct, newestFirst: "start_time");
         var models = await reads.ModelLookupAsync(project, ct);
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject
         {
             ["data"] = new JsonArray(rows.Select(o => (JsonNode?)ApiViews.Observation(o, models)).ToArray()),
-            ["meta"] = QueryParameters.PageMeta(page, limit, (long)await total),
+            ["meta"] = QueryParameters.PageMeta(page, limit, (long)total),
         }, ct);
     });
 }

@@ -45,10 +45,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
             conditions.Add(parent.Length == 0 ? Sql.Trusted("parent_observation_id IS NULL") : Sql.Of($"parent_observation_id = {parent}"));
         if (q["isRootObservation"].FirstOrDefault() is { } root)
             conditions.Add(Sql.Trusted(root == "true" ? "parent_observation_id IS NULL" : "parent_observation_id IS NOT NULL"));
-        var traceConditions = new List<Sql>();
-        if (q["userId"].FirstOrDefault() is { } userId) traceConditions.Add(Sql.Of($"user_id = {userId}"));
-        if (q["sessionId"].FirstOrDefault() is { } sessionId) traceConditions.Add(Sql.Of($"session_id = {sessionId}"));
-        if (traceConditions.Count > 0) conditions.Add(Sql.Of($"trace_id IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
+        conditions.OfTrace("trace_id", project, trace => trace.Eq("userId", "user_id").Eq("sessionId", "session_id"));
         ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Observations(project));
         if (q["cursor"].FirstOrDefault() is { Length: > 0 } encoded)
         {

@@ -37,15 +37,11 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
             if (!double.TryParse(valueText, CultureInfo.InvariantCulture, out var value)) throw new ApiProblem(400, "value: must be a number");
             conditions.Add(Sql.Of($"value {Sql.Trusted(sqlOp)} {value}"));
         }
-        var traceConditions = new List<Sql>();
-        if (q["userId"].FirstOrDefault() is { } userId) traceConditions.Add(Sql.Of($"user_id = {userId}"));
-        if (q["traceTags"].Where(t => t is not null).ToList() is { Count: > 0 } tags) traceConditions.Add(Sql.Of($"hasAll(tags, {tags!})"));
-        if (traceConditions.Count > 0) conditions.Add(Sql.Of($"ifNull(trace_id, '') IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", traceConditions))}"));
+        conditions.OfTrace("ifNull(trace_id, '')", project, trace => trace.Eq("userId", "user_id").HasAll("traceTags", "tags"));
 
         ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Scores(project));
         var where = conditions.Build();
-        var total = latestRows.CountAsync(EntityTable.Scores, project, where, ct);
-        var rows = await latestRows.PageAsync<ScoreRow>(EntityTable.Scores, project, where, Sql.Trusted("timestamp DESC, id DESC"), (long)(page - 1) * limit, limit, ct, newestFirst: "timestamp");
+        var (rows, total) = await latestRows.PagedAsync<ScoreRow>(EntityTable.Scores, project, where, Sql.Trusted("timestamp DESC, id DESC"), page, limit, ct, newestFirst: "timestamp");
         var traces = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, project, rows.Where(r => r.TraceId is not null).Select(r => ("", r.TraceId!)), ct))
             .Where(t => t.IsDeleted == 0).ToDictionary(t => t.Id);
         var data = rows.Select(r =>
@@ -58,6 +54,6 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
                 };
             return (JsonNode?)view;
         }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, (long)await total) }, ct);
+        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, (long)total) }, ct);
     });
 }

@@ -66,16 +66,10 @@ public sealed record TraceFilter(
 /// <summary>Trace lists and sessions: always the latest row of each trace of one project, then the filters.</summary>
 public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows latestRows, KeyRanges keyRanges)
 {
-
     /// <summary>One page of traces and the total; the total needs every latest row, the page does not, and both run at once.</summary>
-    public async Task<(List<TraceRow> Rows, ulong Total)> ListAsync(string projectId, TraceFilter filter, CancellationToken ct)
-    {
-        var where = filter.Where();
-        var total = latestRows.CountAsync(EntityTable.Traces, projectId, where, ct);
-        var rows = await latestRows.PageAsync<TraceRow>(EntityTable.Traces, projectId, where, filter.OrderBy(), (long)(filter.Page - 1) * filter.Limit, filter.Limit, ct,
+    public Task<(List<TraceRow> Rows, ulong Total)> ListAsync(string projectId, TraceFilter filter, CancellationToken ct) =>
+        latestRows.PagedAsync<TraceRow>(EntityTable.Traces, projectId, filter.Where(), filter.OrderBy(), filter.Page, filter.Limit, ct,
             newestFirst: filter is { OrderColumn: "timestamp", Descending: true } ? "timestamp" : null);
-        return (rows, await total);
-    }
 
     public sealed record TraceChildren(string TraceId, string Id, long StartTime, long? EndTime, double? TotalCost);
     public sealed record ScoreRef(string TraceId, string Id);

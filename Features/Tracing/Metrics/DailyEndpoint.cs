@@ -35,8 +35,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
     {
         var q = HttpContext.Request.Query;
         var (page, limit) = QueryParameters.Paging(q);
-        var traceFilter = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment");
-        if (q["tags"].Where(t => t is not null).Select(t => t!).ToList() is { Count: > 0 } tags) traceFilter.Add(Sql.Of($"hasAll(tags, {tags})"));
+        var traceFilter = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment").HasAll("tags", "tags");
         var filtersTraces = new[] { "traceName", "userId", "environment", "tags" }.Any(q.ContainsKey);
         var (from, to) = (ListQuery.Millis(q, "fromTimestamp"), ListQuery.Millis(q, "toTimestamp"));
         var traceRange = new Window(from ?? long.MinValue, to ?? long.MaxValue);

@@ -77,6 +77,15 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
     static Sql Match(EntityTable table, IReadOnlyCollection<(string KeyPrefix, string Id)> keys) =>
         Sql.Of($"{(table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(keys.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty)}id IN {Sql.InList(keys.Select(x => x.Id).Distinct())}");
 
+    /// <summary>Page <paramref name="page"/> (from 1) and the total for page meta, the two queries side by side.</summary>
+    public async Task<(List<T> Rows, ulong Total)> PagedAsync<T>(EntityTable table, string projectId, Sql where, Sql orderBy, int page, int limit, CancellationToken ct, string? newestFirst = null)
+        where T : IMergedRow
+    {
+        var total = CountAsync(table, projectId, where, ct);
+        var rows = await PageAsync<T>(table, projectId, where, orderBy, (long)(page - 1) * limit, limit, ct, newestFirst);
+        return (rows, await total);
+    }
+
     /// <summary>
     /// How many entities' latest rows pass the filter: FINAL merges the versions as it reads, and WHERE sees the
     /// merged row; one branch per id range, in parallel.
