@@ -5,6 +5,7 @@ using FastEndpoints;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
 using Marten;
+using Marten.Pagination;
 
 namespace Langfuse.Features.Datasets;
 
@@ -40,7 +41,17 @@ static class DatasetHttp
         ["traceId"] = i.TraceId, ["observationId"] = i.ObservationId, ["createdAt"] = Iso(i.CreatedAt), ["updatedAt"] = Iso(i.UpdatedAt),
     };
 
-    public static JsonObject Page(IEnumerable<JsonNode> items, int total, int page, int limit) => new()
+    /// <summary>
+    /// One page read from the database with its total (Marten counts beside the page). A page past the end holds no
+    /// row to carry that count, so it is counted on its own (with a fresh query: paging attaches statistics to one).
+    /// </summary>
+    public static async Task<(IReadOnlyList<T> Rows, long Total)> PageOfAsync<T>(Func<IQueryable<T>> query, int page, int limit, CancellationToken ct)
+    {
+        var rows = await query().ToPagedListAsync(Math.Max(page, 1), limit, ct);
+        return (rows.ToList(), rows.Count == 0 && page > 1 ? await query().CountAsync(ct) : rows.TotalItemCount);
+    }
+
+    public static JsonObject Page(IEnumerable<JsonNode> items, long total, int page, int limit) => new()
     {
         ["data"] = new JsonArray(items.Select(i => (JsonNode?)i).ToArray()),
         ["meta"] = QueryParameters.PageMeta(page, limit, total),
@@ -93,9 +104,10 @@ sealed class ListDatasetsEndpoint(IDocumentStore store) : EndpointWithoutRequest
         var v1 = !HttpContext.Request.Path.StartsWithSegments("/api/public/v2");
         var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query, minPage: v1 ? 0 : 1);
         await using var session = store.QuerySession(project);
-        var all = await session.Query<Dataset>().OrderByDescending(d => d.CreatedAt).ToListAsync(ct);
+        // v1 accepts page 0 and serves it as the first page.
+        var (datasets, total) = await DatasetHttp.PageOfAsync(() => session.Query<Dataset>().OrderByDescending(d => d.CreatedAt), page, limit, ct);
         var views = new List<JsonNode>();
-        foreach (var d in all.Skip((page - 1) * limit).Take(limit))
+        foreach (var d in datasets)
         {
             var view = DatasetHttp.View(d, project);
             if (v1)
@@ -105,7 +117,7 @@ sealed class ListDatasetsEndpoint(IDocumentStore store) : EndpointWithoutRequest
             }
             views.Add(view);
         }
-        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(views, all.Count, page, limit), ct);
+        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(views, total, page, limit), ct);
     });
 }
 
@@ -163,11 +175,15 @@ sealed class DatasetItemsEndpoint(DatasetService datasets, IDocumentStore store)
             if (datasetId is null) throw new ApiProblem(400, "version: requires datasetName");
             asOf = DateTimeOffset.TryParse(version, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : throw new ApiProblem(400, "version: must be an ISO-8601 timestamp");
         }
-        var items = DatasetService.Items(session, datasetId, asOf);
-        if (q["sourceTraceId"].FirstOrDefault() is { } traceId) items = items.Where(i => i.SourceTraceId == traceId);
-        if (q["sourceObservationId"].FirstOrDefault() is { } observationId) items = items.Where(i => i.SourceObservationId == observationId);
-        var all = await items.OrderByDescending(i => i.CreatedAt).ToListAsync(ct);
-        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(all.Skip((page - 1) * limit).Take(limit).Select(DatasetHttp.View), all.Count, page, limit), ct);
+        IQueryable<DatasetItemVersion> Items()
+        {
+            var items = DatasetService.Items(session, datasetId, asOf);
+            if (q["sourceTraceId"].FirstOrDefault() is { } traceId) items = items.Where(i => i.SourceTraceId == traceId);
+            if (q["sourceObservationId"].FirstOrDefault() is { } observationId) items = items.Where(i => i.SourceObservationId == observationId);
+            return items.OrderByDescending(i => i.CreatedAt);
+        }
+        var (rows, total) = await DatasetHttp.PageOfAsync(Items, page, limit, ct);
+        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(rows.Select(DatasetHttp.View), total, page, limit), ct);
     });
 }
 
@@ -228,8 +244,8 @@ sealed class DatasetRunItemsEndpoint(DatasetService datasets, IDocumentStore sto
         await using var session = store.QuerySession(project);
         var run = await session.Query<DatasetRun>().FirstOrDefaultAsync(r => r.DatasetId == datasetId && r.Name == runName, ct)
             ?? throw new ApiProblem(404, $"Dataset run {runName} not found");
-        var all = await session.Query<DatasetRunItem>().Where(i => i.DatasetRunId == run.Id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
-        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(all.Skip((page - 1) * limit).Take(limit).Select(DatasetHttp.View), all.Count, page, limit), ct);
+        var (rows, total) = await DatasetHttp.PageOfAsync(() => session.Query<DatasetRunItem>().Where(i => i.DatasetRunId == run.Id).OrderBy(i => i.CreatedAt), page, limit, ct);
+        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(rows.Select(DatasetHttp.View), total, page, limit), ct);
     });
 }
 
@@ -247,8 +263,8 @@ sealed class ListRunsEndpoint(DatasetService datasets, IDocumentStore store) : E
         var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query);
         await using var session = store.QuerySession(project);
         var dataset = await datasets.DatasetAsync(session, HttpContext.Decoded("name"), ct);
-        var all = await session.Query<DatasetRun>().Where(r => r.DatasetId == dataset.Id).OrderByDescending(r => r.CreatedAt).ToListAsync(ct);
-        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(all.Skip((page - 1) * limit).Take(limit).Select(DatasetHttp.View), all.Count, page, limit), ct);
+        var (rows, total) = await DatasetHttp.PageOfAsync(() => session.Query<DatasetRun>().Where(r => r.DatasetId == dataset.Id).OrderByDescending(r => r.CreatedAt), page, limit, ct);
+        await DatasetHttp.Json(HttpContext, DatasetHttp.Page(rows.Select(DatasetHttp.View), total, page, limit), ct);
     });
 }
 

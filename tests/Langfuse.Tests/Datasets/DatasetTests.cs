@@ -160,6 +160,11 @@ public sealed class DatasetTests(AppFixture app) : IAsyncLifetime
         withItems.GetProperty("datasetRunItems").GetArrayLength().ShouldBe(2);
         var (_, listed) = await Get($"/api/public/dataset-run-items?datasetId={dataset.GetProperty("id").GetString()}&runName=run-1");
         listed.GetProperty("meta").GetProperty("totalItems").GetInt32().ShouldBe(2);
+        var (_, secondPage) = await Get($"/api/public/dataset-run-items?datasetId={dataset.GetProperty("id").GetString()}&runName=run-1&limit=1&page=2");
+        secondPage.GetProperty("data").GetArrayLength().ShouldBe(1);
+        var (_, pastTheEnd) = await Get($"/api/public/dataset-run-items?datasetId={dataset.GetProperty("id").GetString()}&runName=run-1&limit=1&page=3");
+        pastTheEnd.GetProperty("data").GetArrayLength().ShouldBe(0);
+        pastTheEnd.GetProperty("meta").GetProperty("totalItems").GetInt32().ShouldBe(2);
         (await Get($"/api/public/datasets/{name}")).Body.GetProperty("runs").EnumerateArray().Select(r => r.GetString()).ShouldBe(["run-1"]);
 
         // Scores on the run go through ingestion.
