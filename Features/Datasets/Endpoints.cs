@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
+using Langfuse.Infrastructure.Persistence;
 using Marten;
-using Marten.Pagination;
 
 namespace Langfuse.Features.Datasets;
 
@@ -40,16 +40,6 @@ static class DatasetHttp
         ["id"] = i.Id, ["datasetRunId"] = i.DatasetRunId, ["datasetRunName"] = i.DatasetRunName, ["datasetItemId"] = i.DatasetItemId,
         ["traceId"] = i.TraceId, ["observationId"] = i.ObservationId, ["createdAt"] = Iso(i.CreatedAt), ["updatedAt"] = Iso(i.UpdatedAt),
     };
-
-    /// <summary>
-    /// One page read from the database with its total (Marten counts beside the page). A page past the end holds no
-    /// row to carry that count, so it is counted on its own (with a fresh query: paging attaches statistics to one).
-    /// </summary>
-    public static async Task<(IReadOnlyList<T> Rows, long Total)> PageOfAsync<T>(Func<IQueryable<T>> query, int page, int limit, CancellationToken ct)
-    {
-        var rows = await query().ToPagedListAsync(Math.Max(page, 1), limit, ct);
-        return (rows.ToList(), rows.Count == 0 && page > 1 ? await query().CountAsync(ct) : rows.TotalItemCount);
-    }
 
     public static JsonObject Page(IEnumerable<JsonNode> items, long total, int page, int limit) => new()
     {
@@ -105,7 +95,7 @@ sealed class ListDatasetsEndpoint(IDocumentStore store) : EndpointWithoutRequest
         var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query, minPage: v1 ? 0 : 1);
         await using var session = store.QuerySession(project);
         // v1 accepts page 0 and serves it as the first page.
-        var (datasets, total) = await DatasetHttp.PageOfAsync(() => session.Query<Dataset>().OrderByDescending(d => d.CreatedAt), page, limit, ct);
+        var (datasets, total) = await Paging.PageOfAsync(() => session.Query<Dataset>().OrderByDescending(d => d.CreatedAt), page, limit, ct);
         var views = new List<JsonNode>();
         foreach (var d in datasets)
         {
@@ -182,7 +172,7 @@ sealed class DatasetItemsEndpoint(DatasetService datasets, IDocumentStore store)
             if (q["sourceObservationId"].FirstOrDefault() is { } observationId) items = items.Where(i => i.SourceObservationId == observationId);
             return items.OrderByDescending(i => i.CreatedAt);
         }
-        var (rows, total) = await DatasetHttp.PageOfAsync(Items, page, limit, ct);
+        var (rows, total) = await Paging.PageOfAsync(Items, page, limit, ct);
         await DatasetHttp.Json(HttpContext, DatasetHttp.Page(rows.Select(DatasetHttp.View), total, page, limit), ct);
     });
 }
@@ -244,7 +234,7 @@ sealed class DatasetRunItemsEndpoint(DatasetService datasets, IDocumentStore sto
         await using var session = store.QuerySession(project);
         var run = await session.Query<DatasetRun>().FirstOrDefaultAsync(r => r.DatasetId == datasetId && r.Name == runName, ct)
             ?? throw new ApiProblem(404, $"Dataset run {runName} not found");
-        var (rows, total) = await DatasetHttp.PageOfAsync(() => session.Query<DatasetRunItem>().Where(i => i.DatasetRunId == run.Id).OrderBy(i => i.CreatedAt), page, limit, ct);
+        var (rows, total) = await Paging.PageOfAsync(() => session.Query<DatasetRunItem>().Where(i => i.DatasetRunId == run.Id).OrderBy(i => i.CreatedAt), page, limit, ct);
         await DatasetHttp.Json(HttpContext, DatasetHttp.Page(rows.Select(DatasetHttp.View), total, page, limit), ct);
     });
 }
@@ -263,7 +253,7 @@ sealed class ListRunsEndpoint(DatasetService datasets, IDocumentStore store) : E
         var (page, limit) = QueryParameters.Paging(HttpContext.Request.Query);
         await using var session = store.QuerySession(project);
         var dataset = await datasets.DatasetAsync(session, HttpContext.Decoded("name"), ct);
-        var (rows, total) = await DatasetHttp.PageOfAsync(() => session.Query<DatasetRun>().Where(r => r.DatasetId == dataset.Id).OrderByDescending(r => r.CreatedAt), page, limit, ct);
+        var (rows, total) = await Paging.PageOfAsync(() => session.Query<DatasetRun>().Where(r => r.DatasetId == dataset.Id).OrderByDescending(r => r.CreatedAt), page, limit, ct);
         await DatasetHttp.Json(HttpContext, DatasetHttp.Page(rows.Select(DatasetHttp.View), total, page, limit), ct);
     });
 }

@@ -141,16 +141,22 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
     public async Task<(List<JsonObject> Items, int Total)> ListAsync(string projectId, ListFilter filter, CancellationToken ct)
     {
         await using var session = store.QuerySession(projectId);
-        IQueryable<PromptHead> heads = session.Query<PromptHead>();
-        if (filter.Name is not null) heads = heads.Where(h => h.Name == filter.Name);
-        if (filter.Tag is not null) heads = heads.Where(h => h.Tags.Contains(filter.Tag));
-        if (filter.FromUpdatedAt is { } from) heads = heads.Where(h => h.UpdatedAt >= from);
-        if (filter.ToUpdatedAt is { } to) heads = heads.Where(h => h.UpdatedAt < to);
-        var all = await heads.OrderBy(h => h.Name).ToListAsync(ct);
-        var names = all.Select(h => h.Name).ToList();
+        var labelled = filter.Label is null ? null
+            : await session.Query<Prompt>().Where(p => p.Labels.Contains(filter.Label)).Select(p => p.Name).Distinct().ToListAsync(ct);
+        IQueryable<PromptHead> Heads()
+        {
+            IQueryable<PromptHead> heads = session.Query<PromptHead>();
+            if (filter.Name is not null) heads = heads.Where(h => h.Name == filter.Name);
+            if (filter.Tag is not null) heads = heads.Where(h => h.Tags.Contains(filter.Tag));
+            if (filter.FromUpdatedAt is { } from) heads = heads.Where(h => h.UpdatedAt >= from);
+            if (filter.ToUpdatedAt is { } to) heads = heads.Where(h => h.UpdatedAt < to);
+            if (labelled is not null) heads = heads.Where(h => labelled.Contains(h.Name));
+            return heads.OrderBy(h => h.Name);
+        }
+        var (page, total) = await Paging.PageOfAsync(Heads, filter.Page, filter.Limit, ct);
+        var names = page.Select(h => h.Name).ToList();
         var versions = (await session.Query<Prompt>().Where(p => names.Contains(p.Name)).ToListAsync(ct)).ToLookup(p => p.Name);
-        if (filter.Label is not null) all = all.Where(h => versions[h.Name].Any(v => v.Labels.Contains(filter.Label))).ToList();
-        var items = all.Skip((filter.Page - 1) * filter.Limit).Take(filter.Limit).Select(h =>
+        var items = page.Select(h =>
         {
             var own = versions[h.Name].OrderBy(v => v.Version).ToList();
             return new JsonObject
@@ -164,7 +170,7 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
                 ["lastConfig"] = own.LastOrDefault()?.Config?.DeepClone() ?? new JsonObject(),
             };
         }).ToList();
-        return (items, all.Count);
+        return (items, (int)total);
     }
 
     static async Task<Prompt?> FindAsync(IQuerySession session, string name, int? version, string? label, CancellationToken ct) =>
