@@ -177,7 +177,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         if (usesTrace)
             source = Sql.Of($@"(SELECT * FROM (SELECT *, {Sql.Trusted(view.TraceLink)} AS trace_link FROM {source})
                 ANY LEFT JOIN (SELECT id AS trace_link, name AS trace_name, release AS trace_release, version AS trace_version, tags AS trace_tags
-                    FROM traces FINAL WHERE project_id = {project} AND is_deleted = 0) USING trace_link)");
+                    FROM traces FINAL WHERE project_id = {project} AND is_deleted = 0) AS parent_trace USING trace_link)");
         var sql = Sql.Of($"SELECT {Sql.Trusted(string.Join(", ", select))} FROM {source} WHERE {Sql.Join(" AND ", conditions)}"
             + $"{Sql.Trusted(groupBy.Count > 0 ? " GROUP BY " + string.Join(", ", groupBy) : "")}"
             + $"{Sql.Trusted(orderBy.Count > 0 ? " ORDER BY " + string.Join(", ", orderBy) : "")} LIMIT {rowLimit}");
@@ -209,8 +209,8 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
                 ANY LEFT JOIN (SELECT trace_id AS trace_key, count() AS observations_count,
                         max(ifNull(end_time, start_time)) - min(start_time) AS trace_latency,
                         sum({Sql.Trusted(TotalTokens)}) AS total_tokens, sum(ifNull(total_cost, 0)) AS total_cost
-                    FROM {observations} WHERE is_deleted = 0 GROUP BY trace_key) USING trace_key)
-            ANY LEFT JOIN (SELECT ifNull(trace_id, '') AS trace_key, count() AS scores_count FROM {scores} WHERE is_deleted = 0 GROUP BY trace_key) USING trace_key)");
+                    FROM {observations} WHERE is_deleted = 0 GROUP BY trace_key) AS trace_observations USING trace_key)
+            ANY LEFT JOIN (SELECT ifNull(trace_id, '') AS trace_key, count() AS scores_count FROM {scores} WHERE is_deleted = 0 GROUP BY trace_key) AS trace_scores USING trace_key)");
     }
 
     static Sql Filter(JsonObject filter, View view, string viewName)
