@@ -38,6 +38,9 @@ catch (ConfigurationException e)
     return 2;
 }
 
+// `dotnet Langfuse.dll dead-letters [list|replay]`: what the workers could not process, listed or put back.
+if (args is ["dead-letters", ..]) return await DeadLetterCommand.RunAsync(args, settings.RedisConfiguration, Console.Out);
+
 builder.Services.AddSingleton(settings);
 builder.WebHost.UseUrls($"http://{settings.Hostname}:{settings.Port}");
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 32 * 1024 * 1024);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything (Postgres, Redis, ClickHouse from Debian's packages, private instances under .data/run)
-# and serves Langfuse for .NET on http://localhost:${PORT:-3000}. `./run.sh stop` stops the stores.
+# and serves Langfuse for .NET on http://localhost:${PORT:-3000}. `./run.sh stop` stops the stores;
+# `./run.sh dead-letters [list|replay]` lists or replays what the workers could not process.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
@@ -53,6 +54,8 @@ export LANGFUSE_INIT_PROJECT_SECRET_KEY=${LANGFUSE_INIT_PROJECT_SECRET_KEY:-$DEF
 
 echo "Building ..."
 dotnet build Langfuse.csproj -c Release -nologo -v q -o "$DATA/app" >/dev/null
+# `./run.sh dead-letters [list|replay] [--project ID]`: what the workers could not process, listed or put back.
+if [ "${1:-}" = "dead-letters" ]; then cd "$DATA/app"; exec dotnet Langfuse.dll "$@"; fi
 cat <<INFO
 
   Langfuse for .NET: http://localhost:$PORT   (API docs: http://localhost:$PORT/api/public/docs)

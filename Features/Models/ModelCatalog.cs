@@ -20,6 +20,9 @@ public sealed class ModelCatalog
     readonly List<ModelPrice> _builtIn;
     readonly Dictionary<string, ModelPrice> _byId;
     readonly ConcurrentDictionary<string, ModelPrice?> _matches = new(StringComparer.Ordinal);
+    /// <summary>Distinct model names whose match is remembered; real projects use tens.</summary>
+    public const int MaxRemembered = 10_000;
+    public int Remembered => _matches.Count;
 
     public ModelCatalog()
     {
@@ -37,6 +40,9 @@ public sealed class ModelCatalog
     public ModelPrice? Match(string? modelName)
     {
         if (string.IsNullOrWhiteSpace(modelName)) return null;
-        return _matches.GetOrAdd(modelName, name => _builtIn.FirstOrDefault(m => m.Pattern.IsMatch(name)));
+        if (_matches.TryGetValue(modelName, out var known)) return known;
+        // Bounded: model names are client input, and a client sending ever new names must not grow memory.
+        if (_matches.Count >= MaxRemembered) _matches.Clear();
+        return _matches[modelName] = _builtIn.FirstOrDefault(m => m.Pattern.SafeIsMatch(modelName));
     }
 }

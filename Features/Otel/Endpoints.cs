@@ -48,9 +48,20 @@ sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> 
             await Error(400, e.Message, ct);
             return;
         }
+        var rejected = 0;
+        string? rejection = null;
         if (spans.Count > 0)
         {
-            var events = OtelMapper.ToEvents(spans);
+            var (events, unmappable) = OtelMapper.ToEvents(spans);
+            // One span the worker could not store would fail its whole export: it is left out and reported as a
+            // partial success, as OTLP defines, and the other spans are stored.
+            var refused = events.Select(e => (Event: e, Error: EventValidator.Recheck(e))).Where(x => x.Error is not null).ToList();
+            var refusedSpans = unmappable.Select(u => u.SpanId).Concat(refused.Where(r => r.Event.EntityType == EntityTypes.Observation).Select(r => r.Event.EntityId)).ToHashSet();
+            rejected = refusedSpans.Count;
+            rejection = unmappable.Select(u => $"span {u.SpanId}: {u.Error}").Concat(refused.Select(r => $"{r.Event.EntityType} {r.Event.EntityId}: {r.Error}")).FirstOrDefault();
+            events = events.Except(refused.Select(r => r.Event)).ToList();
+            if (rejected > 0) log.LogWarning("OTLP export: {Rejected} of {Spans} spans refused, first: {Reason}", rejected, spans.Count, rejection);
+            if (events.Count == 0) goto answer;
             try { await publisher.PublishAsync(new IngestBatch(HttpContext.Project().ProjectId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), events)); }
             catch (Exception e)
             {
@@ -60,20 +71,45 @@ sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> 
                 return;
             }
         }
+        answer:
         HttpContext.Response.StatusCode = 200;
         if (protobuf)
         {
             // An empty ExportTraceServiceResponse (full success) is zero bytes.
             HttpContext.Response.ContentType = "application/x-protobuf";
+            if (rejected > 0) await HttpContext.Response.Body.WriteAsync(OtlpPartialSuccess.Protobuf(rejected, rejection!), ct);
             return;
         }
-        await HttpContext.Response.WriteAsJsonAsync(new { }, ct);
+        if (rejected > 0)
+            await HttpContext.Response.WriteAsJsonAsync(new { partialSuccess = new { rejectedSpans = rejected, errorMessage = rejection } }, ct);
+        else await HttpContext.Response.WriteAsJsonAsync(new { }, ct);
     }
 
     Task Error(int status, string message, CancellationToken ct)
     {
         HttpContext.Response.StatusCode = status;
         return HttpContext.Response.WriteAsJsonAsync(new { error = message }, ct);
+    }
+}
+
+/// <summary>ExportTraceServiceResponse { partial_success = 1: { rejected_spans = 1 (int64), error_message = 2 } }.</summary>
+static class OtlpPartialSuccess
+{
+    public static byte[] Protobuf(long rejectedSpans, string message)
+    {
+        var inner = new MemoryStream();
+        var innerOut = new Google.Protobuf.CodedOutputStream(inner);
+        innerOut.WriteTag(1, Google.Protobuf.WireFormat.WireType.Varint);
+        innerOut.WriteInt64(rejectedSpans);
+        innerOut.WriteTag(2, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+        innerOut.WriteString(message);
+        innerOut.Flush();
+        var outer = new MemoryStream();
+        var outerOut = new Google.Protobuf.CodedOutputStream(outer);
+        outerOut.WriteTag(1, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+        outerOut.WriteBytes(Google.Protobuf.ByteString.CopyFrom(inner.ToArray()));
+        outerOut.Flush();
+        return outer.ToArray();
     }
 }
 

@@ -22,12 +22,29 @@ public static class OtelMapper
     static readonly HashSet<string> LangfuseTypes = ["span", "generation", "event", "embedding", "agent", "tool", "chain", "retriever", "guardrail", "evaluator"];
     static readonly string[] ModelKeys = ["langfuse.observation.model.name", "gen_ai.response.model", "ai.model.id", "gen_ai.request.model", "llm.response.model", "llm.model_name", "model"];
 
-    public static List<AcceptedEvent> ToEvents(IEnumerable<OtelSpan> spans)
+    public sealed record Unmappable(string SpanId, string Error);
+
+    /// <summary>The events of the spans; a span whose values cannot be written as JSON (NaN, lone surrogates) is returned apart.</summary>
+    public static (List<AcceptedEvent> Events, List<Unmappable> Unmappable) ToEvents(IEnumerable<OtelSpan> spans)
     {
         var events = new List<AcceptedEvent>();
         var fullTraces = new HashSet<string>();
         var shallow = new List<AcceptedEvent>();
+        var unmappable = new List<Unmappable>();
         foreach (var span in spans)
+        {
+            try { MapSpan(span, events, fullTraces, shallow); }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+            {
+                unmappable.Add(new Unmappable(span.SpanId, e.Message));
+            }
+        }
+        events.AddRange(shallow.Where(s => !fullTraces.Contains(s.EntityId)).DistinctBy(s => s.EntityId));
+        return (events, unmappable);
+    }
+
+    static void MapSpan(OtelSpan span, List<AcceptedEvent> events, HashSet<string> fullTraces, List<AcceptedEvent> shallow)
+    {
         {
             var a = span.Attributes;
             var isRoot = span.ParentSpanId is null || Text(a, "langfuse.internal.as_root") == "true";
@@ -41,13 +58,11 @@ public static class OtelMapper
             {
                 shallow.Add(Event("trace-create", span.StartNs, EntityTypes.Trace, span.TraceId,
                     new JsonObject { ["id"] = span.TraceId, ["timestamp"] = Iso(span.StartNs), ["environment"] = environment }));
-                continue;
+                return;
             }
             fullTraces.Add(span.TraceId);
             events.Add(Event("trace-create", span.StartNs, EntityTypes.Trace, span.TraceId, trace));
         }
-        events.AddRange(shallow.Where(s => !fullTraces.Contains(s.EntityId)).DistinctBy(s => s.EntityId));
-        return events;
     }
 
     static AcceptedEvent Event(string type, long startNs, string entityType, string entityId, JsonObject body)

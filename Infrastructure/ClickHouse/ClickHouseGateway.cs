@@ -8,7 +8,18 @@ using Langfuse.Infrastructure.Configuration;
 
 namespace Langfuse.Infrastructure.ClickHouse;
 
-public sealed class ClickHouseException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed partial class ClickHouseException(string message, Exception? inner = null, int? httpStatus = null) : Exception(message, inner)
+{
+    /// <summary>ClickHouse's own error code ("Code: 241, ..."), when the server answered with one.</summary>
+    public int? ServerCode { get; } = CodeIn(message) ?? CodeIn(inner?.Message);
+    public int? HttpStatus { get; } = httpStatus;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Code: (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex CodePattern();
+
+    static int? CodeIn(string? text) =>
+        text is not null && CodePattern().Match(text) is { Success: true } m && int.TryParse(m.Groups[1].Value, out var code) ? code : null;
+}
 
 /// <summary>
 /// All ClickHouse traffic goes through here. It uses only the driver calls that work on both ClickHouse 18.16
@@ -99,7 +110,7 @@ public sealed class ClickHouseGateway : IDisposable
         {
             using var response = await _client.InsertRawStreamAsync(SqlLiteral.Identifier(table), rows, "JSONEachRow", null, false, null, ct);
             if (!response.IsSuccessStatusCode)
-                throw new ClickHouseException($"ClickHouse insert into {table} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                throw new ClickHouseException($"ClickHouse insert into {table} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}", null, (int)response.StatusCode);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ClickHouseException) { throw Fail(activity, table, e); }
     }

@@ -24,6 +24,29 @@ public sealed class Sql
     /// <summary>A parenthesised list of string literals for <c>x IN (...)</c>, which, unlike has([...], x), uses the primary key.</summary>
     public static Sql InList(IEnumerable<string> values) => new("(" + string.Join(",", values.Select(SqlLiteral.String)) + ")");
 
+    /// <summary>
+    /// Cuts a list of keys for <c>IN (...)</c> so that each statement stays well under ClickHouse's 256 KiB
+    /// max_query_size whatever the keys' lengths (ids may have 800 characters: 500 of those would not fit).
+    /// </summary>
+    public static IEnumerable<T[]> Chunks<T>(IEnumerable<T> keys, Func<T, int> length, int maxKeys = 1_000, int maxChars = 96 * 1024)
+    {
+        var chunk = new List<T>();
+        var chars = 0;
+        foreach (var key in keys)
+        {
+            var size = length(key) + 8; // quotes, escapes, comma, tuple parentheses
+            if (chunk.Count > 0 && (chunk.Count >= maxKeys || chars + size > maxChars))
+            {
+                yield return chunk.ToArray();
+                chunk.Clear();
+                chars = 0;
+            }
+            chunk.Add(key);
+            chars += size;
+        }
+        if (chunk.Count > 0) yield return chunk.ToArray();
+    }
+
     public override string ToString() => Text;
 }
 

@@ -59,6 +59,17 @@ public static class BodyReader
         if (raw.Error is not null) { await SendErrorAsync(context, raw, ct); return null; }
         try
         {
+            // Text that does not transcode and numbers that are not finite would fail later, far from the request.
+            using (var document = JsonDocument.Parse(raw.Bytes, new JsonDocumentOptions { MaxDepth = 256 }))
+            {
+                var problems = new List<string>();
+                Http.JsonText.Check(document.RootElement, "body", problems);
+                if (problems.Count > 0)
+                {
+                    await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: " + string.Join("; ", problems), "InvalidRequestError");
+                    return null;
+                }
+            }
             if (System.Text.Json.Nodes.JsonNode.Parse(raw.Bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) is System.Text.Json.Nodes.JsonObject body) return body;
             await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: body must be a JSON object", "InvalidRequestError");
         }

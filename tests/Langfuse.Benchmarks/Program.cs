@@ -137,7 +137,7 @@ async Task<int> OtelBenchmark()
     var mapped = 0L;
     while (mapWatch.Elapsed < TimeSpan.FromSeconds(5))
         foreach (var bytes in sample)
-            mapped += Langfuse.Features.Otel.OtelMapper.ToEvents(Langfuse.Features.Otel.OtlpDecoder.FromProtobuf(bytes)).Count(e => e.EntityType == "observation");
+            mapped += Langfuse.Features.Otel.OtelMapper.ToEvents(Langfuse.Features.Otel.OtlpDecoder.FromProtobuf(bytes)).Events.Count(e => e.EntityType == "observation");
     var decodeRate = mapped / mapWatch.Elapsed.TotalSeconds;
     Console.WriteLine($"Decode + map in-process: {decodeRate:N0} spans/s on one thread ({sample[0].Length / 1024} KB per 100-span export)");
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FastEndpoints;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
 namespace Langfuse.Features.Tracing.Ingest;
@@ -38,6 +39,12 @@ sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : E
             await HttpContext.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { "batch: Expected array" } }, ct);
             return;
         }
+        if (batch.GetArrayLength() > EventValidator.MaxEvents)
+        {
+            HttpContext.Response.StatusCode = 400;
+            await HttpContext.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { $"batch: at most {EventValidator.MaxEvents} events per request" } }, ct);
+            return;
+        }
 
         var successes = new List<object>();
         var errors = new List<object>();
@@ -45,8 +52,8 @@ sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : E
         var acceptedIds = new List<string>();
         foreach (var item in batch.EnumerateArray())
         {
-            var eventId = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "unknown";
-            var type = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var eventId = JsonText.SafeString(item, "id") ?? "unknown";
+            var type = JsonText.SafeString(item, "type");
             if (scope.Access == AccessLevel.Scores && (type is null || !EventValidator.ScoreScopeTypes.Contains(type)))
             {
                 errors.Add(new { id = eventId, status = 401, message = "Authentication error", error = "Access Scope Denied" });

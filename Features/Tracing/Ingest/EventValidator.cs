@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.Ingest;
 
@@ -33,9 +34,40 @@ public static partial class EventValidator
         return true;
     }
 
+    /// <summary>ClickHouse's DateTime (which partitions the tables) spans 1970 to 2106; later or earlier times would wrap.</summary>
+    static readonly long MaxStoredMs = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+    static bool InStoredRange(long ms) => ms >= 0 && ms < MaxStoredMs;
+    static string OutOfRange(string field) => $"{field}: must lie between 1970 and 2099";
+
+    /// <summary>Names of traces, observations and scores, and short text fields such as release or version.</summary>
+    public const int MaxNameLength = 1000;
+    /// <summary>Events in one request: SDKs flush far fewer (the JS SDK 15, OTel exporters 512).</summary>
+    public const int MaxEvents = 10_000;
+    /// <summary>Tags on one trace.</summary>
+    public const int MaxTags = 1000;
+    /// <summary>Largest token count or cost accepted: far above any real call, small enough that sums never overflow.</summary>
+    public const double MaxQuantity = 1e12;
+
+    /// <summary>Token counts and costs anywhere inside a usage or cost object: at most <see cref="MaxQuantity"/>.</summary>
+    static void Quantities(JsonElement element, string path, List<string> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject()) Quantities(property.Value, path + "." + property.Name, errors);
+                break;
+            case JsonValueKind.Number when element.TryGetDouble(out var d) && Math.Abs(d) > MaxQuantity:
+                errors.Add($"{path}: must be at most {MaxQuantity:0e0}");
+                break;
+        }
+    }
+
     public static Result Validate(JsonElement envelope)
     {
         if (envelope.ValueKind != JsonValueKind.Object) return Fail("event: Expected object");
+        var content = new List<string>();
+        JsonText.Check(envelope, "event", content);
+        if (content.Count > 0) return Fail(string.Join("; ", content.Select(c => c.StartsWith("event.body", StringComparison.Ordinal) ? c["event.".Length..] : c)));
         if (!envelope.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) return Fail("id: Required string");
         var eventId = id.GetString()!;
         if (eventId.Length is 0 or > 800) return Fail("id: String must contain 1 to 800 characters");
@@ -43,10 +75,32 @@ public static partial class EventValidator
         if (!envelope.TryGetProperty("timestamp", out var ts) || ts.ValueKind != JsonValueKind.String)
             return Fail("timestamp: Required ISO-8601 datetime with offset");
         if (!TryParseTimestamp(ts.GetString()!, out var timestampMs)) return Fail("timestamp: Invalid datetime (ISO-8601 with Z or an offset required)");
+        if (!InStoredRange(timestampMs)) return Fail(OutOfRange("timestamp"));
         if (!envelope.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String) return Fail("type: Required");
         var type = typeElement.GetString()!;
         if (!envelope.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object) return Fail("body: Expected object");
+        return ValidateBody(eventId, type, timestampMs, body);
+    }
 
+    /// <summary>
+    /// An event made by this service from another format (OpenTelemetry spans): its body passes the same rules as a
+    /// batch event's, so nothing the worker cannot store enters the queue by that route either.
+    /// </summary>
+    public static string? Recheck(AcceptedEvent e)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(e.Body, new JsonDocumentOptions { MaxDepth = 256 });
+            var content = new List<string>();
+            JsonText.Check(document.RootElement, "body", content);
+            if (content.Count > 0) return string.Join("; ", content);
+            return ValidateBody(e.EventId, e.Type, e.TimestampMs, document.RootElement).Error;
+        }
+        catch (JsonException ex) { return $"body: {ex.Message}"; }
+    }
+
+    static Result ValidateBody(string eventId, string type, long timestampMs, JsonElement body)
+    {
         var errors = new List<string>();
         string entityType;
         switch (type)
@@ -84,8 +138,8 @@ public static partial class EventValidator
     {
         IdField(body, "id", errors, required: false);
         DateField(body, "timestamp", errors);
-        StringField(body, "name", errors, maxLength: 1000);
-        foreach (var name in new[] { "userId", "sessionId", "release", "version", "environment", "externalId" }) StringField(body, name, errors);
+        StringField(body, "name", errors, maxLength: MaxNameLength);
+        foreach (var name in new[] { "userId", "sessionId", "release", "version", "environment", "externalId" }) StringField(body, name, errors, MaxNameLength);
         StringArrayField(body, "tags", errors);
         BoolField(body, "public", errors);
     }
@@ -95,8 +149,9 @@ public static partial class EventValidator
         var legacy = type.StartsWith("observation-", StringComparison.Ordinal);
         IdField(body, "id", errors, required: !legacy);
         IdField(body, "traceId", errors, required: false);
-        foreach (var name in new[] { "name", "statusMessage", "parentObservationId", "version", "environment", "model", "promptName" })
-            StringField(body, name, errors);
+        foreach (var name in new[] { "name", "parentObservationId", "version", "environment", "model", "promptName" })
+            StringField(body, name, errors, MaxNameLength);
+        StringField(body, "statusMessage", errors);
         foreach (var name in new[] { "startTime", "endTime", "completionStartTime" }) DateField(body, name, errors);
         if (Present(body, "level", out var level) && (level.ValueKind != JsonValueKind.String || !Levels.Contains(level.GetString()!)))
             errors.Add("body.level: Expected 'DEBUG' | 'DEFAULT' | 'WARNING' | 'ERROR'");
@@ -108,8 +163,16 @@ public static partial class EventValidator
         if (Present(body, "modelParameters", out var mp) && mp.ValueKind != JsonValueKind.Object)
             errors.Add("body.modelParameters: Expected object");
         if (Present(body, "usage", out var usage)) ValidateUsage(usage, errors);
-        if (Present(body, "usageDetails", out var ud) && ud.ValueKind != JsonValueKind.Object) errors.Add("body.usageDetails: Expected object");
-        if (Present(body, "costDetails", out var cd) && cd.ValueKind != JsonValueKind.Object) errors.Add("body.costDetails: Expected object");
+        if (Present(body, "usageDetails", out var ud))
+        {
+            if (ud.ValueKind != JsonValueKind.Object) errors.Add("body.usageDetails: Expected object");
+            else Quantities(ud, "body.usageDetails", errors);
+        }
+        if (Present(body, "costDetails", out var cd))
+        {
+            if (cd.ValueKind != JsonValueKind.Object) errors.Add("body.costDetails: Expected object");
+            else Quantities(cd, "body.costDetails", errors);
+        }
         var hasName = Present(body, "promptName", out _);
         var hasVersion = Present(body, "promptVersion", out var pv);
         if (hasVersion && !(pv.ValueKind == JsonValueKind.Number && pv.TryGetInt32(out _))) errors.Add("body.promptVersion: Expected integer");
@@ -119,6 +182,7 @@ public static partial class EventValidator
     static void ValidateUsage(JsonElement usage, List<string> errors)
     {
         if (usage.ValueKind != JsonValueKind.Object) { errors.Add("body.usage: Expected object"); return; }
+        Quantities(usage, "body.usage", errors);
         foreach (var name in new[] { "input", "output", "total", "promptTokens", "completionTokens", "totalTokens" })
             if (Present(usage, name, out var v) && !(v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out _)))
                 errors.Add($"body.usage.{name}: Expected integer");
@@ -134,6 +198,7 @@ public static partial class EventValidator
         IdField(body, "id", errors, required: false);
         if (!body.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
             errors.Add("body.name: Required non-empty string");
+        else if (name.GetString()!.Length > MaxNameLength) errors.Add($"body.name: String must contain at most {MaxNameLength} character(s)");
         foreach (var field in new[] { "traceId", "observationId", "sessionId", "datasetRunId", "configId", "comment", "environment", "queueId", "executionTraceId" })
             StringField(body, field, errors);
         if (Present(body, "source", out var source) && (source.ValueKind != JsonValueKind.String || !Sources.Contains(source.GetString()!)))
@@ -188,8 +253,9 @@ public static partial class EventValidator
     static void DateField(JsonElement body, string name, List<string> errors)
     {
         if (!Present(body, name, out var v)) return;
-        if (v.ValueKind != JsonValueKind.String || !TryParseTimestamp(v.GetString()!, out _))
+        if (v.ValueKind != JsonValueKind.String || !TryParseTimestamp(v.GetString()!, out var ms))
             errors.Add($"body.{name}: Invalid datetime (ISO-8601 with Z or an offset required)");
+        else if (!InStoredRange(ms)) errors.Add(OutOfRange($"body.{name}"));
     }
 
     static void BoolField(JsonElement body, string name, List<string> errors)
@@ -203,6 +269,8 @@ public static partial class EventValidator
         if (!Present(body, name, out var v)) return;
         if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
             errors.Add($"body.{name}: Expected array of strings");
+        else if (v.GetArrayLength() > MaxTags || v.EnumerateArray().Any(e => e.GetString()!.Length > MaxNameLength))
+            errors.Add($"body.{name}: at most {MaxTags} entries of at most {MaxNameLength} characters");
     }
 
     static string Kind(JsonElement v) => v.ValueKind switch

@@ -16,7 +16,7 @@ public sealed class UsageCalculator(ModelCatalog catalog, TokenCounter tokens)
     {
         var provided = ProvidedUsage(state["usage"] as JsonObject, state["usageDetails"] as JsonObject);
         var providedCost = ProvidedCost(state["usage"] as JsonObject, state["costDetails"] as JsonObject);
-        var match = string.IsNullOrWhiteSpace(model) ? null : projectModels.FirstOrDefault(m => m.Pattern.IsMatch(model)) ?? catalog.Match(model);
+        var match = string.IsNullOrWhiteSpace(model) ? null : projectModels.FirstOrDefault(m => m.Pattern.SafeIsMatch(model)) ?? catalog.Match(model);
 
         Dictionary<string, long> usage;
         if (match is not null && provided.Count == 0 && providedCost.Count == 0 && level != "ERROR")

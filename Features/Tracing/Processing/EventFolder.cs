@@ -16,13 +16,7 @@ public static class EventFolder
     /// <param name="toRecord">Turns one event body into its full record (defaults filled in, as Langfuse's mappers do).</param>
     public static Folded Fold(IEnumerable<EventLogRow> events, IReadOnlySet<string> immutableKeys, Func<EventLogRow, JsonObject, JsonObject> toRecord)
     {
-        var ordered = events
-            .DistinctBy(e => e.EventId)
-            .OrderBy(e => e.EventTs)
-            .ThenBy(e => e.EventType.EndsWith("-update", StringComparison.Ordinal) ? 1 : 0)
-            .ThenBy(e => e.ReceivedAt)
-            .ThenBy(e => e.EventId, StringComparer.Ordinal)
-            .ToList();
+        var ordered = InOrder(events);
         var state = new JsonObject();
         foreach (var e in ordered)
         {
@@ -35,6 +29,15 @@ public static class EventFolder
         }
         return new Folded(state, ordered.Min(e => e.ReceivedAt), (ulong)ordered.Count);
     }
+
+    /// <summary>Distinct events in fold order: envelope timestamp, creates before updates, then arrival.</summary>
+    public static List<EventLogRow> InOrder(IEnumerable<EventLogRow> events) => events
+        .DistinctBy(e => e.EventId)
+        .OrderBy(e => e.EventTs)
+        .ThenBy(e => e.EventType.EndsWith("-update", StringComparison.Ordinal) ? 1 : 0)
+        .ThenBy(e => e.ReceivedAt)
+        .ThenBy(e => e.EventId, StringComparer.Ordinal)
+        .ToList();
 
     static readonly JsonDocumentOptions DeepBodies = new() { MaxDepth = 256 };
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Langfuse.Features.Models;
 using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.Messaging;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
 
 namespace Langfuse.Features.Tracing.Processing;
 
@@ -10,8 +13,12 @@ namespace Langfuse.Features.Tracing.Processing;
 /// Coalesces the batches that arrive while a write is in flight into one ClickHouse round: log the events,
 /// read back each touched entity's full history, fold, write the merged rows. Each submitter's task completes only
 /// when its events are stored, so the Redis entry is acknowledged after the write, never before.
+/// An event whose content makes its fold or its row fail is quarantined on its own (see <see cref="Quarantine"/>):
+/// the rest of the round, other projects' events included, is stored. A failure of a store fails the whole round,
+/// which is then retried as it is.
 /// </summary>
-public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ProjectModels models, ILogger<IngestionPipeline> log) : IHostedService
+public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ProjectModels models, RedisStreamPublisher deadLetters,
+    ILogger<IngestionPipeline> log) : IHostedService
 {
     sealed record Pending(IngestBatch Batch, TaskCompletionSource Done);
 
@@ -58,19 +65,11 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
                 await WriteAsync(round.Select(p => p.Batch).ToList(), _stop.Token);
                 foreach (var p in round) p.Done.TrySetResult();
             }
-            catch (Exception e) when (round.Count > 1)
-            {
-                // One bad batch must not fail its neighbours: retry each alone, so only the culprit fails.
-                log.LogWarning("A coalesced write of {Batches} batches failed ({Error}); writing them one by one", round.Count, e.Message);
-                foreach (var p in round)
-                {
-                    try { await WriteAsync([p.Batch], _stop.Token); p.Done.TrySetResult(); }
-                    catch (Exception single) { p.Done.TrySetException(single); }
-                }
-            }
             catch (Exception e)
             {
-                round[0].Done.TrySetException(e);
+                // Content failures were isolated per event inside the round; what reaches here is a store failing,
+                // which every batch of the round would meet too: all are retried.
+                foreach (var p in round) p.Done.TrySetException(e);
             }
         }
     }
@@ -80,42 +79,123 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
         var started = Stopwatch.GetTimestamp();
         var logRows = batches.SelectMany(b => b.Events.Select(e =>
             new EventLogRow(b.ProjectId, e.EntityType, e.EntityId, e.EventId, e.Type, e.TimestampMs, b.ReceivedAtMs, e.Body))).ToList();
-        await store.InsertAsync("ingestion_events", logRows, ct);
+        var quarantine = new Quarantine();
+        await store.InsertIsolatingAsync("ingestion_events", logRows, (row, reason) => { quarantine.Add(row, "event log: " + reason); return Task.CompletedTask; }, ct);
         var logged = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var traces = new List<TraceRow>();
         var observations = new List<ObservationRow>();
         var scores = new List<ScoreRow>();
-        foreach (var group in logRows.GroupBy(r => (r.ProjectId, r.EntityType)))
+        var roundEvents = new Dictionary<(string, string, string), List<EventLogRow>>();
+        var released = new List<EventLogRow>();
+        foreach (var group in logRows.Where(r => !quarantine.Has(r)).GroupBy(r => (r.ProjectId, r.EntityType)))
         {
+            var (projectId, entityType) = group.Key;
             var fresh = group.GroupBy(r => r.EntityId).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var (id, rows) in fresh) roundEvents[(projectId, entityType, id)] = rows;
             // Most entities are new: when the log holds no more events for an entity than this round wrote, the
             // round's own events are its whole history and the bodies need not be read back.
-            var counts = await store.CountsAsync(group.Key.ProjectId, group.Key.EntityType, fresh.Keys, ct);
+            var counts = await store.CountsAsync(projectId, entityType, fresh.Keys, ct);
             var older = fresh.Where(kv => counts.GetValueOrDefault(kv.Key) > (ulong)kv.Value.Count).Select(kv => kv.Key).ToList();
+            var quarantined = new HashSet<(string EntityId, string EventId)>();
             if (older.Count > 0)
-                foreach (var entity in (await store.HistoryAsync(group.Key.ProjectId, group.Key.EntityType, older, ct)).GroupBy(h => h.EntityId))
-                    fresh[entity.Key] = entity.ToList();
-            var projectModels = group.Key.EntityType == EntityTypes.Observation ? await models.PricesAsync(group.Key.ProjectId, ct) : [];
+            {
+                quarantined = await store.QuarantinedAsync(projectId, entityType, older, ct);
+                var inRound = fresh.SelectMany(kv => kv.Value.Select(e => (kv.Key, e.EventId))).ToHashSet();
+                foreach (var entity in (await store.HistoryAsync(projectId, entityType, older, ct)).GroupBy(h => h.EntityId))
+                    // Quarantined events stay out of later folds; one that this round brings again (a replay) is tried again.
+                    fresh[entity.Key] = entity.Where(e => !quarantined.Contains((entity.Key, e.EventId)) || inRound.Contains((entity.Key, e.EventId))).ToList();
+            }
+            var projectModels = entityType == EntityTypes.Observation ? await models.PricesAsync(projectId, ct) : [];
             foreach (var (entityId, events) in fresh)
             {
-                switch (group.Key.EntityType)
+                var ok = entityType switch
                 {
-                    case EntityTypes.Trace: traces.Add(mapper.Trace(group.Key.ProjectId, entityId, events, now)); break;
-                    case EntityTypes.Observation: observations.Add(mapper.Observation(group.Key.ProjectId, entityId, events, now, projectModels)); break;
-                    case EntityTypes.Score: scores.Add(mapper.Score(group.Key.ProjectId, entityId, events, now)); break;
-                }
+                    EntityTypes.Trace => Fold(events, e => mapper.Trace(projectId, entityId, e, now), traces, quarantine, _ => { }),
+                    EntityTypes.Observation => Fold(events, e => mapper.Observation(projectId, entityId, e, now, projectModels), observations, quarantine, CheckFinite),
+                    _ => Fold(events, e => mapper.Score(projectId, entityId, e, now), scores, quarantine, CheckFinite),
+                };
+                if (ok && quarantined.Count > 0) released.AddRange(events.Where(e => quarantined.Contains((entityId, e.EventId))));
             }
         }
         (observations, scores) = await OfDeletedTracesDeletedAsync(observations, scores, ct);
         var folded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Task Refused<T>(string entityType, T row) where T : IMergedRow, IProjectRow
+        {
+            foreach (var e in roundEvents.GetValueOrDefault((row.ProjectId, entityType, row.Id)) ?? []) quarantine.Add(e, "row refused by ClickHouse");
+            return Task.CompletedTask;
+        }
         await Task.WhenAll(
-            store.InsertAsync("traces", traces, ct),
-            store.InsertAsync("observations", observations, ct),
-            store.InsertAsync("scores", scores, ct));
+            store.InsertIsolatingAsync("traces", traces, (r, _) => Refused(EntityTypes.Trace, r), ct),
+            store.InsertIsolatingAsync("observations", observations, (r, _) => Refused(EntityTypes.Observation, r), ct),
+            store.InsertIsolatingAsync("scores", scores, (r, _) => Refused(EntityTypes.Score, r), ct));
+        if (released.Count > 0) await store.SetQuarantineAsync(released, null, ct);
+        await quarantine.StoreAsync(store, deadLetters, log, ct);
         log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms (log {Logged} ms, history+fold {Folded} ms)",
             logRows.Count, traces.Count, observations.Count, scores.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, logged, folded - logged);
+    }
+
+    /// <summary>
+    /// Folds one entity's events into its row. If that fails for the events' content, the events are folded one
+    /// by one in order and each event whose addition fails is quarantined; the row of the others is kept.
+    /// </summary>
+    static bool Fold<T>(List<EventLogRow> events, Func<IReadOnlyList<EventLogRow>, T> map, List<T> rows, Quarantine quarantine, Action<T> check)
+    {
+        T Checked(IReadOnlyList<EventLogRow> e) { var row = map(e); check(row); return row; }
+        try { rows.Add(Checked(events)); return true; }
+        catch (Exception e) when (IsContentFailure(e)) { }
+        var kept = new List<EventLogRow>();
+        T? last = default;
+        foreach (var next in EventFolder.InOrder(events))
+        {
+            try { last = Checked([.. kept, next]); kept.Add(next); }
+            catch (Exception e) when (IsContentFailure(e)) { quarantine.Add(next, $"{e.GetType().Name}: {e.Message}"); }
+        }
+        if (kept.Count > 0) rows.Add(last!);
+        return false;
+    }
+
+    static bool IsContentFailure(Exception e) => !TransientFailure.Is(e) && e is not OperationCanceledException;
+
+    /// <summary>JSON has no Infinity or NaN: a row holding one could not be written.</summary>
+    static void CheckFinite(ObservationRow row)
+    {
+        if (row.TotalCost is { } t && !double.IsFinite(t) || row.CostValues.Any(v => !double.IsFinite(v)) || row.ProvidedCostValues.Any(v => !double.IsFinite(v)))
+            throw new ArgumentOutOfRangeException(nameof(row), "cost is not a finite number");
+    }
+
+    static void CheckFinite(ScoreRow row)
+    {
+        if (!double.IsFinite(row.Value)) throw new ArgumentOutOfRangeException(nameof(row), "score value is not a finite number");
+    }
+
+    /// <summary>
+    /// Events taken out of a round. Each is recorded in ClickHouse (later folds of its entity leave it out) and copied to
+    /// the ingestion queue's dead-letter stream with its project and reason, where it can be listed and replayed.
+    /// </summary>
+    sealed class Quarantine
+    {
+        readonly Dictionary<string, (EventLogRow Event, string Reason)> _events = new();
+
+        public void Add(EventLogRow e, string reason) => _events.TryAdd(Key(e), (e, reason));
+        public bool Has(EventLogRow e) => _events.ContainsKey(Key(e));
+        static string Key(EventLogRow e) => e.ProjectId + "\n" + e.EntityType + "\n" + e.EntityId + "\n" + e.EventId;
+
+        public async Task StoreAsync(TracingStore store, RedisStreamPublisher deadLetters, ILogger log, CancellationToken ct)
+        {
+            if (_events.Count == 0) return;
+            foreach (var byReason in _events.Values.GroupBy(q => q.Reason))
+                await store.SetQuarantineAsync(byReason.Select(q => q.Event).ToList(), Shorten(byReason.Key), ct);
+            foreach (var (e, reason) in _events.Values)
+            {
+                log.LogWarning("Quarantined {EntityType} event {EventId} of project {ProjectId}: {Reason}", e.EntityType, e.EventId, e.ProjectId, reason);
+                var accepted = new AcceptedEvent(e.EventId, e.EventType, e.EventTs, e.EntityType, e.EntityId, e.Body);
+                await deadLetters.DeadLetterAsync(new IngestBatch(e.ProjectId, e.ReceivedAt, [accepted]), Shorten(reason), e.ProjectId);
+            }
+        }
+
+        static string Shorten(string reason) => reason.Length > 1000 ? reason[..1000] + "…" : reason;
     }
 
     /// <summary>

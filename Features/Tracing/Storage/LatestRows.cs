@@ -20,7 +20,6 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
 {
     // Aliases here are unusual on purpose: ClickHouse aliases are visible in the whole query, lambdas in filters included.
     const long MaxCandidates = 4_000;
-    const int KeysPerQuery = 1_000;
 
     sealed record Candidate(string Id, string KeyPrefix, ulong FoldVersion);
 
@@ -61,7 +60,7 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
     /// <summary>Each candidate's highest fold_version, reading only the key and version columns.</summary>
     async Task<Dictionary<string, ulong>> LatestVersionsAsync(EntityTable table, string projectId, List<Candidate> candidates, CancellationToken ct)
     {
-        var chunks = await Task.WhenAll(candidates.DistinctBy(c => c.Id).Chunk(KeysPerQuery).Select(chunk => clickHouse.QueryAsync<Version>(Sql.Of(
+        var chunks = await Task.WhenAll(Sql.Chunks(candidates.DistinctBy(c => c.Id), c => c.KeyPrefix.Length + c.Id.Length * 2 + 16).Select(chunk => clickHouse.QueryAsync<Version>(Sql.Of(
             $"SELECT id, max(fold_version) AS fold_version FROM {table.Identifier} PREWHERE project_id = {projectId} AND {Match(table, chunk.Select(c => (c.KeyPrefix, c.Id)).ToList())} GROUP BY id"), ct)));
         return chunks.SelectMany(c => c).ToDictionary(v => v.Id, v => v.FoldVersion);
     }
@@ -103,7 +102,7 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
     /// </summary>
     public async Task<List<T>> ByIdAsync<T>(EntityTable table, string projectId, IEnumerable<(string KeyPrefix, string Id)> keys, CancellationToken ct)
     {
-        var chunks = await Task.WhenAll(keys.Distinct().Chunk(KeysPerQuery).Select(chunk => clickHouse.QueryAsync<T>(Sql.Of(
+        var chunks = await Task.WhenAll(Sql.Chunks(keys.Distinct(), k => k.KeyPrefix.Length + k.Id.Length * 2 + 16).Select(chunk => clickHouse.QueryAsync<T>(Sql.Of(
             $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {Match(table, chunk)} ORDER BY fold_version DESC LIMIT 1 BY id"), ct)));
         return chunks.SelectMany(c => c).ToList();
     }

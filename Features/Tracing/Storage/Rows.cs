@@ -4,6 +4,12 @@ namespace Langfuse.Features.Tracing.Storage;
 // Times are epoch milliseconds (ClickHouse 18.16 has no DateTime64).
 
 /// <summary>A merged row: deleted rows stay as tombstones until ClickHouse merges them away.</summary>
+/// <summary>A row stored per project.</summary>
+public interface IProjectRow
+{
+    string ProjectId { get; }
+}
+
 public interface IMergedRow
 {
     string Id { get; }
@@ -15,7 +21,7 @@ public sealed record EventLogRow(
     string ProjectId, string EntityType, string EntityId, string EventId, string EventType,
     long EventTs, long ReceivedAt, string Body);
 
-public sealed record TraceRow : IMergedRow
+public sealed record TraceRow : IMergedRow, IProjectRow
 {
     public required string ProjectId { get; init; }
     public required string Id { get; init; }
@@ -40,7 +46,7 @@ public sealed record TraceRow : IMergedRow
     public byte IsDeleted { get; init; }
 }
 
-public sealed record ObservationRow : IMergedRow
+public sealed record ObservationRow : IMergedRow, IProjectRow
 {
     public required string ProjectId { get; init; }
     public required string Id { get; init; }
@@ -81,7 +87,7 @@ public sealed record ObservationRow : IMergedRow
     public byte IsDeleted { get; init; }
 }
 
-public sealed record ScoreRow : IMergedRow
+public sealed record ScoreRow : IMergedRow, IProjectRow
 {
     public required string ProjectId { get; init; }
     public required string Id { get; init; }

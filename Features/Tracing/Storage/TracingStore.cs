@@ -22,7 +22,6 @@ public sealed class TracingStore(ClickHouseGateway clickHouse, IEnumerable<IWrit
     };
     /// <summary>fold_version of a deletion marker: higher than any fold can reach, so no late event revives the row.</summary>
     public const ulong Tombstone = 1UL << 62;
-    const int IdsPerQuery = 500; // keeps statements well under ClickHouse's 256 KiB max_query_size
 
     public async Task InsertAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
@@ -48,7 +47,7 @@ public sealed class TracingStore(ClickHouseGateway clickHouse, IEnumerable<IWrit
     public async Task<Dictionary<string, ulong>> CountsAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
     {
         var result = new Dictionary<string, ulong>();
-        foreach (var chunk in entityIds.Chunk(IdsPerQuery))
+        foreach (var chunk in Sql.Chunks(entityIds, id => id.Length))
         {
             var ids = Sql.InList(chunk);
             foreach (var row in await clickHouse.QueryAsync<EntityCount>(Sql.Of(
@@ -64,18 +63,53 @@ public sealed class TracingStore(ClickHouseGateway clickHouse, IEnumerable<IWrit
     public async Task<HashSet<string>> DeletedTracesAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
         var deleted = new HashSet<string>();
-        foreach (var chunk in traceIds.Chunk(IdsPerQuery))
+        foreach (var chunk in Sql.Chunks(traceIds, id => id.Length))
             foreach (var row in await clickHouse.QueryAsync<TraceId>(Sql.Of(
                 $"SELECT DISTINCT id FROM traces PREWHERE project_id = {projectId} AND id IN {Sql.InList(chunk)} WHERE fold_version = {Tombstone}"), ct))
                 deleted.Add(row.Id);
         return deleted;
     }
 
+    /// <summary>
+    /// Inserts the rows; when ClickHouse refuses them for their content (not for its own state), the rows are split
+    /// until the ones it refuses are found, and those are handed to <paramref name="refused"/> while the rest is stored.
+    /// </summary>
+    public async Task InsertIsolatingAsync<T>(string table, IReadOnlyList<T> rows, Func<T, string, Task> refused, CancellationToken ct)
+    {
+        try { await InsertAsync(table, rows, ct); }
+        catch (Exception e) when (!Infrastructure.Messaging.TransientFailure.Is(e) && !ct.IsCancellationRequested)
+        {
+            if (rows.Count == 1) { await refused(rows[0], e.Message); return; }
+            var half = rows.Count / 2;
+            await InsertIsolatingAsync(table, rows.Take(half).ToList(), refused, ct);
+            await InsertIsolatingAsync(table, rows.Skip(half).ToList(), refused, ct);
+        }
+    }
+
+    sealed record QuarantineRow(string ProjectId, string EntityType, string EntityId, string EventId, byte State, string Reason, long ChangedAt);
+    sealed record QuarantinedId(string EntityId, string EventId);
+
+    /// <summary>Marks events as quarantined (later folds leave them out) or, with a null reason, releases them.</summary>
+    public Task SetQuarantineAsync(IReadOnlyCollection<EventLogRow> events, string? reason, CancellationToken ct) =>
+        InsertAsync("quarantined_events", events.Select(e => new QuarantineRow(e.ProjectId, e.EntityType, e.EntityId, e.EventId,
+            reason is null ? (byte)0 : (byte)1, reason ?? "", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ToList(), ct);
+
+    /// <summary>The quarantined events of the given entities, as (entity id, event id).</summary>
+    public async Task<HashSet<(string EntityId, string EventId)>> QuarantinedAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
+    {
+        var result = new HashSet<(string, string)>();
+        foreach (var chunk in Sql.Chunks(entityIds, id => id.Length))
+            foreach (var row in await clickHouse.QueryAsync<QuarantinedId>(Sql.Of(
+                $"SELECT entity_id, event_id FROM quarantined_events WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {Sql.InList(chunk)} GROUP BY entity_id, event_id HAVING argMax(state, changed_at) = 1"), ct))
+                result.Add((row.EntityId, row.EventId));
+        return result;
+    }
+
     /// <summary>Every logged event of the given entities of one project, for folding.</summary>
     public async Task<List<EventLogRow>> HistoryAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
     {
         var result = new List<EventLogRow>();
-        foreach (var chunk in entityIds.Chunk(IdsPerQuery))
+        foreach (var chunk in Sql.Chunks(entityIds, id => id.Length))
         {
             var ids = Sql.InList(chunk);
             var rows = await clickHouse.QueryAsync<EventLogRow>(Sql.Of(

@@ -12,8 +12,11 @@ public delegate Task MessageDispatch(object message, CancellationToken ct);
 /// Consumes one stream through a consumer group with at-least-once delivery:
 /// an entry is acknowledged (and deleted) only after its handler succeeded; a failed entry stays pending and is
 /// retried with exponential back-off; an entry held too long by another consumer (one that died) is claimed;
-/// after <see cref="RedisQueue.MaxAttempts"/> failures, or if it cannot be decoded at all, the entry is moved
-/// to the dead-letter stream with the reason, so it never blocks the entries behind it.
+/// after <see cref="RedisQueue.MaxAttempts"/> failures caused by the message, or if it cannot be decoded at all, the
+/// entry is moved to the dead-letter stream with the reason, so it never blocks the entries behind it.
+/// A failure of the surroundings (<see cref="TransientFailure"/>: a store down or hung) never counts: the consumer
+/// pauses (reading nothing new), then retries what it holds; once the store answers, everything drains at full speed
+/// instead of each entry waiting out its own back-off.
 /// </summary>
 public sealed class RedisStreamConsumer(
     IConnectionMultiplexer redis, RedisStreamsOptions options, RedisQueue queue, string consumerName,
@@ -26,6 +29,31 @@ public sealed class RedisStreamConsumer(
     readonly RedisKey _failures = options.FailureKey(queue.Name);
     readonly string _group = options.ConsumerGroup;
     CancellationToken _handlerToken;
+    long _pausedUntil; // Stopwatch timestamp; 0 when running
+    TimeSpan _pause = TimeSpan.Zero;
+    readonly object _pauseLock = new();
+
+    /// <summary>First and longest pause after a transient failure; each failed retry doubles it.</summary>
+    public static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250), LongestPause = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether the consumer is waiting for a store to come back.</summary>
+    public bool Paused => Stopwatch.GetTimestamp() < Interlocked.Read(ref _pausedUntil);
+
+    void Pause()
+    {
+        lock (_pauseLock)
+        {
+            if (Paused) return; // the entries of one failed round all report the same outage
+            _pause = _pause == TimeSpan.Zero ? FirstPause : (_pause * 2 < LongestPause ? _pause * 2 : LongestPause);
+            Interlocked.Exchange(ref _pausedUntil, Stopwatch.GetTimestamp() + (long)(_pause.TotalSeconds * Stopwatch.Frequency));
+        }
+    }
+
+    void Resume()
+    {
+        if (_pause == TimeSpan.Zero) return;
+        lock (_pauseLock) { _pause = TimeSpan.Zero; Interlocked.Exchange(ref _pausedUntil, 0); }
+    }
 
     public string ConsumerName => consumerName;
 
@@ -48,6 +76,12 @@ public sealed class RedisStreamConsumer(
         while (!stop.IsCancellationRequested)
         {
             var handled = 0;
+            if (Paused)
+            {
+                await Delay(TimeSpan.FromSeconds((Interlocked.Read(ref _pausedUntil) - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency), stop);
+                nextReclaim = Stopwatch.GetTimestamp(); // retry what failed during the pause first
+                continue;
+            }
             try
             {
                 if (Stopwatch.GetElapsedTime(nextReclaim) >= TimeSpan.Zero)
@@ -58,7 +92,7 @@ public sealed class RedisStreamConsumer(
                 var entries = await redis.GetDatabase().StreamReadGroupAsync(_stream, _group, consumerName, ">", queue.BatchSize);
                 if (entries.Length > 0)
                 {
-                    await HandleAllAsync(entries.Select(e => (e, PriorAttempts(e) + 1)).ToList(), _handlerToken);
+                    await HandleAllAsync(entries.Select(e => (e, new Record(PriorAttempts(e), 0, false, ""))).ToList(), _handlerToken);
                     handled += entries.Length;
                 }
             }
@@ -86,7 +120,7 @@ public sealed class RedisStreamConsumer(
     /// <summary>
     /// On a graceful stop, entries this consumer still holds (their handler failed or was cut short) are put back on
     /// the stream as new entries, so another consumer takes them now instead of after <see cref="RedisQueue.ClaimAfter"/>.
-    /// The new entry carries the attempts made so far: a message that fails at every shutdown still reaches the
+    /// The new entry carries the attempts counted so far: a message that fails at every shutdown still reaches the
     /// dead-letter stream after <see cref="RedisQueue.MaxAttempts"/>.
     /// </summary>
     public async Task HandOffPendingAsync()
@@ -101,11 +135,13 @@ public sealed class RedisStreamConsumer(
                 var entries = await db.StreamClaimAsync(_stream, _group, consumerName, 0, [p.MessageId]);
                 foreach (var entry in entries.Where(e => !e.IsNull))
                 {
+                    var record = await ReadRecordAsync(db, entry);
                     var tx = db.CreateTransaction();
                     _ = tx.StreamAddAsync(_stream, entry.Values.Where(v => v.Name != PriorAttemptsField)
-                        .Append(new NameValueEntry(PriorAttemptsField, PriorAttempts(entry) + p.DeliveryCount)).ToArray());
+                        .Append(new NameValueEntry(PriorAttemptsField, record.Attempts)).ToArray());
                     _ = tx.StreamAcknowledgeAsync(_stream, _group, entry.Id);
                     _ = tx.StreamDeleteAsync(_stream, [entry.Id]);
+                    _ = tx.HashDeleteAsync(_failures, entry.Id.ToString());
                     await tx.ExecuteAsync();
                 }
             }
@@ -124,24 +160,44 @@ public sealed class RedisStreamConsumer(
     /// <summary>Attempts made on earlier entries of the same message (handed back on shutdown).</summary>
     static int PriorAttempts(StreamEntry entry) => int.TryParse((string?)entry[PriorAttemptsField], out var n) ? n : 0;
 
+    /// <summary>
+    /// What is known of an entry's failures, kept in the failures hash: failures its content caused, takeovers from
+    /// consumers that died holding it (both count toward dead-lettering), and whether the last failure was transient.
+    /// </summary>
+    readonly record struct Record(int Failures, int Takeovers, bool Transient, string Reason)
+    {
+        public int Attempts => Failures + Takeovers;
+        public string Encode() => $"{Failures}|{Takeovers}|{(Transient ? 1 : 0)}|{Reason}";
+
+        public static Record? Decode(string? value)
+        {
+            var parts = value?.Split('|', 4);
+            if (parts is not { Length: 4 } || !int.TryParse(parts[0], out var f) || !int.TryParse(parts[1], out var t)) return null;
+            return new Record(f, t, parts[2] == "1", parts[3]);
+        }
+    }
+
+    async Task<Record> ReadRecordAsync(IDatabase db, StreamEntry entry) =>
+        Record.Decode(await db.HashGetAsync(_failures, entry.Id.ToString())) ?? new Record(PriorAttempts(entry), 0, false, "");
+
     async Task EnsureGroupAsync()
     {
         try { await redis.GetDatabase().StreamCreateConsumerGroupAsync(_stream, _group, "0", createStream: true); }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal)) { }
     }
 
-    async Task HandleAllAsync(List<(StreamEntry Entry, int Attempt)> entries, CancellationToken stop)
+    async Task HandleAllAsync(List<(StreamEntry Entry, Record Record)> entries, CancellationToken stop)
     {
         using var gate = new SemaphoreSlim(queue.Parallelism);
         await Task.WhenAll(entries.Select(async item =>
         {
             await gate.WaitAsync(stop);
-            try { await HandleAsync(item.Entry, item.Attempt, stop); }
+            try { await HandleAsync(item.Entry, item.Record, stop); }
             finally { gate.Release(); }
         }));
     }
 
-    async Task HandleAsync(StreamEntry entry, int attempt, CancellationToken stop)
+    async Task HandleAsync(StreamEntry entry, Record record, CancellationToken stop)
     {
         var id = entry.Id.ToString();
         if (!_inFlight.TryAdd(id, 0)) return;
@@ -151,9 +207,10 @@ public sealed class RedisStreamConsumer(
             try { message = Decode(entry); }
             catch (Exception e)
             {
-                await DeadLetterAsync(entry, attempt, $"undecodable message: {e.Message}");
+                await DeadLetterAsync(entry, record.Attempts + 1, $"undecodable message: {e.Message}");
                 return;
             }
+            var attempt = record.Attempts + 1;
             try
             {
                 using var activity = RedisStreamPublisher.Activity.StartActivity("consume " + queue.Name, ActivityKind.Consumer,
@@ -165,11 +222,21 @@ public sealed class RedisStreamConsumer(
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
                 var reason = $"{e.GetType().Name}: {e.Message}";
+                if (TransientFailure.Is(e))
+                {
+                    // The surroundings failed, not the message: nothing is counted, and the consumer pauses.
+                    if (!Paused) logger.LogWarning("Redis stream {Queue}: a store is unavailable ({Reason}); pausing and retrying", queue.Name, reason);
+                    Pause();
+                    await redis.GetDatabase().HashSetAsync(_failures, id, (record with { Transient = true, Reason = reason }).Encode());
+                    return;
+                }
                 logger.LogWarning("Redis stream {Queue}: entry {Id} failed on attempt {Attempt}: {Reason}", queue.Name, id, attempt, reason);
-                if (attempt >= queue.MaxAttempts) await DeadLetterAsync(entry, attempt, reason);
-                else await redis.GetDatabase().HashSetAsync(_failures, id, reason);
+                var failed = record with { Failures = record.Failures + 1, Transient = false, Reason = reason };
+                if (failed.Attempts >= queue.MaxAttempts) await DeadLetterAsync(entry, failed.Attempts, reason);
+                else await redis.GetDatabase().HashSetAsync(_failures, id, failed.Encode());
                 return;
             }
+            Resume();
             var db = redis.GetDatabase();
             var ack = db.CreateTransaction();
             _ = ack.StreamAcknowledgeAsync(_stream, _group, entry.Id);
@@ -209,26 +276,32 @@ public sealed class RedisStreamConsumer(
     {
         var db = redis.GetDatabase();
         var pending = await db.StreamPendingMessagesAsync(_stream, _group, 200, RedisValue.Null);
-        var due = new List<(StreamEntry, int)>();
+        var due = new List<(StreamEntry, Record)>();
         foreach (var p in pending)
         {
             var id = p.MessageId.ToString();
             if (_inFlight.ContainsKey(id)) continue;
             var mine = p.ConsumerName == consumerName;
-            var wait = mine ? queue.Backoff(p.DeliveryCount) : Max(queue.Backoff(p.DeliveryCount), queue.ClaimAfter);
+            var known = Record.Decode(await db.HashGetAsync(_failures, id));
+            // Ours after a transient failure: due now (the pause is over). Ours after a content failure: after its back-off.
+            // Another consumer's: it died holding it, or it would have finished or recorded a failure by now.
+            var wait = !mine ? Max(queue.Backoff(known?.Failures ?? 1), queue.ClaimAfter)
+                : known is { Transient: true } ? TimeSpan.Zero
+                : queue.Backoff(Math.Max(1, known?.Failures ?? 1));
             if (p.IdleTimeInMilliseconds < wait.TotalMilliseconds) continue;
             // XCLAIM with the same idle bound: if another consumer claimed it in between, we get nothing back.
             var claimed = await db.StreamClaimAsync(_stream, _group, consumerName, (long)wait.TotalMilliseconds, [p.MessageId]);
             foreach (var entry in claimed)
             {
                 if (entry.IsNull) continue;
-                var attempts = PriorAttempts(entry) + p.DeliveryCount;
-                if (attempts >= queue.MaxAttempts)
+                var record = known ?? new Record(PriorAttempts(entry), 0, false, "");
+                if (!mine && !(known is { Transient: true }))
                 {
-                    var reason = (string?)await db.HashGetAsync(_failures, id) ?? "no handler finished it (consumer died or timed out)";
-                    await DeadLetterAsync(entry, attempts, reason);
+                    record = record with { Takeovers = record.Takeovers + 1, Reason = record.Reason.Length > 0 ? record.Reason : "no handler finished it (consumer died or timed out)" };
+                    if (record.Attempts >= queue.MaxAttempts) { await DeadLetterAsync(entry, record.Attempts, record.Reason); continue; }
+                    await db.HashSetAsync(_failures, id, record.Encode());
                 }
-                else due.Add((entry, attempts + 1));
+                due.Add((entry, record));
             }
         }
         if (due.Count > 0) await HandleAllAsync(due, _handlerToken);

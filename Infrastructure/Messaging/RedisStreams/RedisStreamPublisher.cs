@@ -30,4 +30,23 @@ public sealed class RedisStreamPublisher(IConnectionMultiplexer redis, RedisStre
         _ = db.PublishAsync(RedisChannel.Literal(options.NotifyChannel(queue)), "1", CommandFlags.FireAndForget);
         return id.ToString();
     }
+
+    /// <summary>
+    /// Puts a message straight on its queue's dead-letter stream with the reason: what a handler found it could not
+    /// process (one poison event of a batch) while the rest of its message succeeded. Replay puts it back on the queue.
+    /// </summary>
+    public async Task DeadLetterAsync<T>(T message, string reason, string projectId) where T : notnull
+    {
+        if (!options.Routes.TryGetValue(typeof(T), out var queue))
+            throw new InvalidOperationException($"No Redis stream is routed for {typeof(T).Name}.");
+        await redis.GetDatabase().StreamAddAsync(options.DeadLetterKey(queue),
+        [
+            new NameValueEntry("type", RedisStreamsOptions.MessageTypeName(typeof(T))),
+            new NameValueEntry("body", JsonSerializer.SerializeToUtf8Bytes(message, Json)),
+            new NameValueEntry("project_id", projectId),
+            new NameValueEntry("reason", reason),
+            new NameValueEntry("attempts", 1),
+            new NameValueEntry("failed_at", DateTimeOffset.UtcNow.ToString("O")),
+        ]);
+    }
 }

@@ -221,6 +221,27 @@ public sealed class OtlpHttpContractTests(AppFixture app) : IAsyncLifetime
         trace.GetProperty("observations").GetArrayLength().ShouldBe(1);
     }
 
+    [Fact]
+    public async Task A_span_whose_values_cannot_be_stored_is_refused_alone_as_a_partial_success()
+    {
+        var traceId = Hex(16);
+        var good = Hex(8);
+        var bad = Hex(8);
+        var start = DateTimeOffset.UtcNow;
+        // OTLP/JSON spells non-finite doubles as strings; a cost of Infinity could never be written to a row.
+        var export = Json(Export(
+            Span(traceId, good, null, "stored", start),
+            Span(traceId, bad, good, "refused", start, new { key = "gen_ai.usage.cost", value = new { doubleValue = "Infinity" } })));
+        var (status, text) = await Post(export, "application/json");
+
+        status.ShouldBe(200);
+        using var answer = JsonDocument.Parse(text);
+        answer.RootElement.GetProperty("partialSuccess").GetProperty("rejectedSpans").GetInt64().ShouldBe(1);
+        answer.RootElement.GetProperty("partialSuccess").GetProperty("errorMessage").GetString()!.ShouldContain(bad);
+        var trace = await app.Host.TraceWhenAsync(_project, traceId, t => t.HasObservations(1));
+        trace.GetProperty("observations")[0].GetProperty("id").GetString().ShouldBe(good);
+    }
+
     [Theory]
     [InlineData("{\"resourceSpans\": [", "application/json", "Failed to parse")]
     [InlineData("{\"resourceSpans\": [{\"scopeSpans\": [{\"spans\": [{\"name\": \"no ids\"}]}]}]}", "application/json", "traceId")]

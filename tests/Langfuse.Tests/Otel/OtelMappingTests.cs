@@ -12,7 +12,7 @@ public sealed class OtelMappingTests
             attributes, events ?? [], status, null, resource ?? new(), scope, "1.0", new());
 
     static JsonObject Observation(OtelSpan span) =>
-        JsonNode.Parse(OtelMapper.ToEvents([span]).Single(e => e.EntityType == "observation").Body)!.AsObject();
+        JsonNode.Parse(OtelMapper.ToEvents([span]).Events.Single(e => e.EntityType == "observation").Body)!.AsObject();
 
     [Theory]
     [InlineData("langfuse.observation.type", "embedding", "EMBEDDING")]
@@ -130,19 +130,19 @@ public sealed class OtelMappingTests
     [Fact]
     public void Trace_level_attributes_make_a_trace_event_and_other_spans_a_shallow_one()
     {
-        var withUser = OtelMapper.ToEvents([Span(new() { ["langfuse.user.id"] = "u1", ["langfuse.trace.tags"] = "a, b", ["langfuse.trace.public"] = true })]);
+        var withUser = OtelMapper.ToEvents([Span(new() { ["langfuse.user.id"] = "u1", ["langfuse.trace.tags"] = "a, b", ["langfuse.trace.public"] = true })]).Events;
         var trace = JsonNode.Parse(withUser.Single(e => e.EntityType == "trace").Body)!;
         trace["userId"]!.GetValue<string>().ShouldBe("u1");
         trace["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["a", "b"]);
         trace["public"]!.GetValue<bool>().ShouldBeTrue();
 
-        var plain = OtelMapper.ToEvents([Span(new() { ["k"] = "v" }, resource: new() { ["deployment.environment.name"] = "qa" })]);
+        var plain = OtelMapper.ToEvents([Span(new() { ["k"] = "v" }, resource: new() { ["deployment.environment.name"] = "qa" })]).Events;
         var shallow = JsonNode.Parse(plain.Single(e => e.EntityType == "trace").Body)!.AsObject();
         shallow.Select(kv => kv.Key).ShouldBe(["id", "timestamp", "environment"], ignoreOrder: true);
         shallow["environment"]!.GetValue<string>().ShouldBe("qa");
 
         // A root span in the same export makes the shallow trace event redundant.
-        var both = OtelMapper.ToEvents([Span(new()), Span(new(), parent: null, name: "root") with { SpanId = "dddddddddddddddd" }]);
+        var both = OtelMapper.ToEvents([Span(new()), Span(new(), parent: null, name: "root") with { SpanId = "dddddddddddddddd" }]).Events;
         both.Count(e => e.EntityType == "trace").ShouldBe(1);
     }
 
@@ -150,6 +150,6 @@ public sealed class OtelMappingTests
     public void The_same_span_maps_to_the_same_event_ids()
     {
         var span = Span(new() { ["gen_ai.request.model"] = "gpt-4o" });
-        OtelMapper.ToEvents([span]).Select(e => e.EventId).ShouldBe(OtelMapper.ToEvents([span]).Select(e => e.EventId));
+        OtelMapper.ToEvents([span]).Events.Select(e => e.EventId).ShouldBe(OtelMapper.ToEvents([span]).Events.Select(e => e.EventId));
     }
 }

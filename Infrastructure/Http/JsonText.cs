@@ -1,0 +1,72 @@
+using System.Text.Json;
+
+namespace Langfuse.Infrastructure.Http;
+
+/// <summary>
+/// What every accepted value must be so that the worker can never fail on it later: text that transcodes (no lone
+/// UTF-16 surrogate, which SDKs produce when they cut an emoji in half, and no invalid UTF-8), finite numbers
+/// (1e400 parses as a JSON number but is Infinity, which no JSON writer can write back), and bounded nesting.
+/// A value that fails is a 400 naming its path (per event in a batch), so it never reaches a store or a queue.
+/// </summary>
+public static class JsonText
+{
+    /// <summary>Deepest nesting accepted inside one value (requests are parsed with a limit of 256 levels in all).</summary>
+    public const int MaxDepth = 250;
+
+    /// <summary>Adds at most one error per problem kind, naming the first path where it occurs.</summary>
+    public static void Check(JsonElement element, string path, List<string> errors)
+    {
+        var found = new Findings();
+        Walk(element, path, 0, found);
+        if (found.Text is not null) errors.Add($"{found.Text}: invalid text (a lone UTF-16 surrogate or invalid UTF-8)");
+        if (found.Number is not null) errors.Add($"{found.Number}: number out of range (must be finite)");
+        if (found.Depth is not null) errors.Add($"{found.Depth}: nested deeper than {MaxDepth} levels");
+    }
+
+    sealed class Findings { public string? Text, Number, Depth; }
+
+    static void Walk(JsonElement element, string path, int depth, Findings found)
+    {
+        if (depth > MaxDepth) { found.Depth ??= path; return; }
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Transcodes(property)) { found.Text ??= path; continue; }
+                    Walk(property.Value, path + "." + property.Name, depth + 1, found);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) Walk(item, $"{path}[{i++}]", depth + 1, found);
+                break;
+            case JsonValueKind.String:
+                if (!Transcodes(element)) found.Text ??= path;
+                break;
+            case JsonValueKind.Number:
+                if (!element.TryGetDouble(out var d) || !double.IsFinite(d)) found.Number ??= path;
+                break;
+        }
+    }
+
+    static bool Transcodes(JsonElement s)
+    {
+        try { s.GetString(); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    static bool Transcodes(JsonProperty p)
+    {
+        try { _ = p.Name; return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>A string property, or null when it is absent, not a string, or does not transcode.</summary>
+    public static string? SafeString(JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String) return null;
+        try { return v.GetString(); }
+        catch (InvalidOperationException) { return null; }
+    }
+}
