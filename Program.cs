@@ -16,6 +16,9 @@ using Langfuse.Infrastructure.Telemetry;
 using Serilog;
 using Wolverine;
 
+// Regexes that users write (JSON Schema patterns) run under this limit unless they set their own.
+AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", Langfuse.Infrastructure.Validation.UserRegex.DefaultTimeout);
+
 // `dotnet Langfuse.dll healthcheck`: the container's health probe (the runtime image has no curl).
 if (args is ["healthcheck", ..])
 {
@@ -92,6 +95,7 @@ app.UseSerilogRequestLogging(o => o.GetLevel = (ctx, _, ex) =>
     : ctx.Request.Path.StartsWithSegments("/api/public/health") ? Serilog.Events.LogEventLevel.Verbose
     : Serilog.Events.LogEventLevel.Debug);
 app.UseAuthentication();
+app.UseMiddleware<Langfuse.Infrastructure.RateLimiting.PublicApiLimits>();
 app.UseAuthorization();
 app.UseFastEndpoints(c =>
 {

@@ -13,11 +13,11 @@ PG_PORT=54349; REDIS_PORT=63819; CH_HTTP_PORT=18143; CH_TCP_PORT=19020
 PG_PASSWORD=langfuse-bench; CH_PASSWORD=langfuse-bench
 
 stores_install
-start_postgres "$DATA/postgres" "$PG_PORT" "$PG_PASSWORD" on
+start_postgres "$(prepare_store_dir "$DATA" postgres)" "$PG_PORT" "$PG_PASSWORD" on
 PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='langfuse_bench'" | grep -q 1 \
   || PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE langfuse_bench" >/dev/null
 start_redis "$DATA/redis" "$REDIS_PORT"
-start_clickhouse "$DATA/clickhouse" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
+start_clickhouse "$(prepare_store_dir "$DATA" clickhouse)" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
 
 export DATABASE_URL=postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/langfuse_bench
 export CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP_PORT CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD=$CH_PASSWORD CLICKHOUSE_DB=langfuse_bench

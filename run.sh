@@ -28,11 +28,11 @@ SECRETS
 fi
 source "$DATA/secrets.env"
 
-start_postgres "$DATA/postgres" "$PG_PORT" "$PG_PASSWORD" on
+start_postgres "$(prepare_store_dir "$DATA" postgres)" "$PG_PORT" "$PG_PASSWORD" on
 PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='langfuse'" | grep -q 1 \
   || PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE langfuse" >/dev/null
 start_redis "$DATA/redis" "$REDIS_PORT"
-start_clickhouse "$DATA/clickhouse" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
+start_clickhouse "$(prepare_store_dir "$DATA" clickhouse)" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
 
 # Working defaults; anything already set in the environment wins.
 export DATABASE_URL=${DATABASE_URL:-postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/langfuse}

@@ -15,11 +15,11 @@ PG_PASSWORD=langfuse-test
 CH_PASSWORD=langfuse-test
 
 stores_install
-start_postgres "$DATA/postgres" "$PG_PORT" "$PG_PASSWORD" off
+start_postgres "$(prepare_store_dir "$DATA" postgres)" "$PG_PORT" "$PG_PASSWORD" off
 PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='langfuse_test'" | grep -q 1 \
   || PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE langfuse_test" >/dev/null
 start_redis "$DATA/redis" "$REDIS_PORT"
-start_clickhouse "$DATA/clickhouse" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
+start_clickhouse "$(prepare_store_dir "$DATA" clickhouse)" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
 
 export DATABASE_URL=postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/langfuse_test
 export CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP_PORT
@@ -37,11 +37,14 @@ if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/n
 fi
 
 log=$DATA/dotnet-test.log
+export LANGFUSE_TEST_FIGURES=$PWD/$DATA/figures.txt
+rm -f "$LANGFUSE_TEST_FIGURES"
 set +e
 dotnet test tests/Langfuse.Tests/Langfuse.Tests.csproj -c Release --nologo \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
+if [ -s "$LANGFUSE_TEST_FIGURES" ]; then echo; echo "Figures measured by the tests:"; sed 's/^/  /' "$LANGFUSE_TEST_FIGURES"; fi
 # One plain closing line that any CI reader understands.
 total=$(grep -E "^Total tests: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || true)
 if [ -n "$total" ]; then

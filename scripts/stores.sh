@@ -33,6 +33,29 @@ wait_for() { # wait_for <seconds> <description> <command...>
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
 
+# Where a store keeps its data: <data dir>/<store>, unless the store runs as its own user (root runs Postgres and
+# ClickHouse as postgres and clickhouse) and that user cannot enter the clone (one under /root, mode 700). Then it is
+# /var/lib/langfuse-dotnet/<hash of the data dir>/<store>, and <data dir>/<store> becomes a link to it.
+store_dir() { # store_dir <data dir> <store: postgres|clickhouse>
+  local data; data=$(realpath -m "$1"); local store=$2
+  local user=$store
+  if [ "$(id -u)" -ne 0 ] || ! id "$user" >/dev/null 2>&1; then echo "$data/$store"; return; fi
+  local probe=$data
+  while [ ! -e "$probe" ]; do probe=$(dirname "$probe"); done
+  if runuser -u "$user" -- test -x "$probe" 2>/dev/null && [ ! -L "$data/$store" ]; then echo "$data/$store"; return; fi
+  local key; key=$(printf '%s' "$data" | sha1sum | cut -c1-12)
+  echo "/var/lib/langfuse-dotnet/$key/$store"
+}
+
+# Creates the store's directory (and the link in the data dir when it lives elsewhere); prints where it is.
+prepare_store_dir() { # prepare_store_dir <data dir> <store>
+  local dir; dir=$(store_dir "$1" "$2")
+  local link; link="$(realpath -m "$1")/$2"
+  mkdir -p "$dir" "$(dirname "$link")"
+  if [ "$dir" != "$link" ] && [ ! -e "$link" ]; then ln -s "$dir" "$link"; fi
+  echo "$dir"
+}
+
 # Postgres refuses to run as root: the data dir belongs to the postgres user.
 run_as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -116,7 +139,9 @@ XML
 
 stop_stores() { # stop_stores <data dir>
   local root=$1
+  local ch; ch=$(store_dir "$root" clickhouse)
+  local pg; pg=$(store_dir "$root" postgres)
   [ -f "$root/redis/redis.pid" ] && kill "$(cat "$root/redis/redis.pid")" 2>/dev/null || true
-  [ -f "$root/clickhouse/clickhouse.pid" ] && kill "$(cat "$root/clickhouse/clickhouse.pid")" 2>/dev/null || true
-  [ -f "$root/postgres/PG_VERSION" ] && run_as_pg /usr/lib/postgresql/15/bin/pg_ctl -D "$root/postgres" stop -m fast >/dev/null 2>&1 || true
+  [ -f "$ch/clickhouse.pid" ] && kill "$(cat "$ch/clickhouse.pid")" 2>/dev/null || true
+  [ -f "$pg/PG_VERSION" ] && run_as_pg /usr/lib/postgresql/15/bin/pg_ctl -D "$pg" stop -m fast >/dev/null 2>&1 || true
 }

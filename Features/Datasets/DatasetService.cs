@@ -21,7 +21,7 @@ public sealed class DatasetService(IDocumentStore store, TraceLookup traces)
     {
         if (string.IsNullOrWhiteSpace(command.Name)) throw new ApiProblem(400, "name: must not be empty");
         foreach (var (field, schema) in new[] { ("inputSchema", command.InputSchema), ("expectedOutputSchema", command.ExpectedOutputSchema) })
-            if (schema is not null) await ParseSchemaAsync(schema, field);
+            if (schema is not null) { await ParseSchemaAsync(schema, field); CheckPatterns(schema, field); }
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession(projectId);
@@ -178,14 +178,52 @@ public sealed class DatasetService(IDocumentStore store, TraceLookup traces)
     static async Task<JsonSchema> ParseSchemaAsync(JsonNode schema, string field)
     {
         if (schema is not JsonObject) throw new ApiProblem(400, $"{field}: a JSON Schema must be an object");
-        try { return await JsonSchema.FromJsonAsync(schema.ToJsonString()); }
-        catch (Exception e) when (e is not OperationCanceledException) { throw new ApiProblem(400, $"{field}: not a valid JSON Schema ({e.Message})"); }
+        try { return await JsonSchema.FromJsonAsync(schema.ToJsonString(), null, LocalSchemaReferences.For); }
+        catch (Exception e) when (Refusal(e) is { } refusal) { throw new ApiProblem(400, $"{field}: {refusal.Message}"); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The parser's own message may quote what a reference pointed at; say only that the schema is not valid.
+            throw new ApiProblem(400, $"{field}: not a valid JSON Schema ({e.GetType().Name})");
+        }
+    }
+
+    static NotSupportedException? Refusal(Exception? e) =>
+        e is null ? null : e as NotSupportedException ?? Refusal(e.InnerException);
+
+    /// <summary>Every "pattern" of a schema must be a regex that does not backtrack catastrophically.</summary>
+    static void CheckPatterns(JsonNode? node, string field)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, value) in o)
+                {
+                    if (key == "pattern" && value is JsonValue v && v.TryGetValue<string>(out var pattern))
+                    {
+                        System.Text.RegularExpressions.Regex regex;
+                        try { regex = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, Infrastructure.Validation.UserRegex.DefaultTimeout); }
+                        catch (ArgumentException) { throw new ApiProblem(400, $"{field}: pattern '{pattern}' is not a valid regular expression"); }
+                        if (!Infrastructure.Validation.UserRegex.IsFast(regex)) throw new ApiProblem(400, $"{field}: pattern '{pattern}' takes too long to match (catastrophic backtracking)");
+                    }
+                    else CheckPatterns(value, field);
+                }
+                break;
+            case JsonArray a:
+                foreach (var item in a) CheckPatterns(item, field);
+                break;
+        }
     }
 
     static async Task ValidateAsync(JsonNode? schema, JsonNode? value, string field)
     {
         if (schema is null) return;
-        var errors = (await ParseSchemaAsync(schema, "schema")).Validate(value?.ToJsonString() ?? "null");
+        ICollection<NJsonSchema.Validation.ValidationError> errors;
+        try { errors = (await ParseSchemaAsync(schema, "schema")).Validate(value?.ToJsonString() ?? "null"); }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // Schema patterns run under the process-wide regex timeout (Program.cs): a pattern that backtracks is a 400.
+            throw new ApiProblem(400, $"{field}: a pattern of the dataset's schema took too long to match");
+        }
         if (errors.Count > 0)
             throw new ApiProblem(400, $"{field} does not match the dataset's schema: " + string.Join("; ", errors.Select(e => $"{(string.IsNullOrEmpty(e.Path) ? "#" : e.Path)}: {e.Kind}")));
     }

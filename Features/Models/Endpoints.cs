@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Langfuse.Infrastructure.Validation;
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Infrastructure.Auth;
@@ -38,7 +39,7 @@ public sealed class CreateModelRequest
         {
             RuleFor(r => r.ModelName).NotEmpty();
             RuleFor(r => r.MatchPattern).NotEmpty().Must(BeARegex).WithMessage("matchPattern must be a valid regular expression");
-            RuleFor(r => r.MatchPattern).Must(p => ModelRegex.IsFast(p!)).When(r => BeARegex(r.MatchPattern))
+            RuleFor(r => r.MatchPattern).Must(p => UserRegex.IsFast(ModelRegex.Compile(p!))).When(r => BeARegex(r.MatchPattern))
                 .WithMessage("matchPattern takes too long to match (catastrophic backtracking); simplify it");
             RuleFor(r => r).Must(r => AllPrices(r).All(p => p is null or (>= 0 and <= ModelRegex.MaxPrice)))
                 .WithName("prices").WithMessage($"prices must be between 0 and {ModelRegex.MaxPrice} per unit");
@@ -70,24 +71,6 @@ public static class ModelRegex
     /// <summary>A price per unit above this is a mistake (a million per token), and prices times usage must fit a decimal.</summary>
     public const decimal MaxPrice = 1_000_000m;
 
-    /// <summary>
-    /// Whether a pattern matches long model-like names within its timeout. Patterns that backtrack catastrophically
-    /// (<c>(a+)+$</c>) give out on such inputs: they are refused when written, instead of timing out on every generation.
-    /// </summary>
-    public static bool IsFast(string pattern)
-    {
-        var regex = Compile(pattern);
-        string[] probes = [new string('a', 200) + "!", new string('1', 200) + "x", "gpt-4o-" + new string('-', 200) + "?", new string(' ', 200) + "\n"];
-        try { foreach (var probe in probes) regex.IsMatch(probe); return true; }
-        catch (RegexMatchTimeoutException) { return false; }
-    }
-
-    /// <summary>A match that ran out of time counts as no match: one pathological name must not fail an ingestion.</summary>
-    public static bool SafeIsMatch(this Regex regex, string input)
-    {
-        try { return regex.IsMatch(input); }
-        catch (RegexMatchTimeoutException) { return false; }
-    }
 }
 
 static class ModelViews

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Langfuse.Infrastructure.Validation;
+using Langfuse.Infrastructure.Caching;
 
 namespace Langfuse.Features.Models;
 
@@ -40,9 +42,7 @@ public sealed class ModelCatalog
     public ModelPrice? Match(string? modelName)
     {
         if (string.IsNullOrWhiteSpace(modelName)) return null;
-        if (_matches.TryGetValue(modelName, out var known)) return known;
         // Bounded: model names are client input, and a client sending ever new names must not grow memory.
-        if (_matches.Count >= MaxRemembered) _matches.Clear();
-        return _matches[modelName] = _builtIn.FirstOrDefault(m => m.Pattern.SafeIsMatch(modelName));
+        return _matches.GetOrAddBounded(modelName, name => _builtIn.FirstOrDefault(m => m.Pattern.SafeIsMatch(name)), MaxRemembered);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Langfuse.Infrastructure.Persistence;
 using Marten;
+using Langfuse.Infrastructure.Caching;
 
 namespace Langfuse.Features.Models;
 
@@ -38,6 +39,7 @@ public sealed class PricingTier
 public sealed class ProjectModels(IDocumentStore store)
 {
     static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    const int MaxProjects = 10_000;
     readonly ConcurrentDictionary<string, (DateTime Until, IReadOnlyList<ModelDefinition> Models)> _cache = new();
     readonly ConcurrentDictionary<string, (DateTime Until, IReadOnlyList<ModelPrice> Prices)> _prices = new();
 
@@ -47,7 +49,7 @@ public sealed class ProjectModels(IDocumentStore store)
         await using var session = store.QuerySession(projectId);
         var models = (await session.Query<ModelDefinition>().ToListAsync(ct))
             .OrderByDescending(m => m.StartDate ?? DateTimeOffset.MinValue).ThenByDescending(m => m.CreatedAt).ToList();
-        _cache[projectId] = (DateTime.UtcNow + CacheFor, models);
+        _cache.SetBounded(projectId, (DateTime.UtcNow + CacheFor, models), MaxProjects);
         return models;
     }
 
@@ -58,7 +60,7 @@ public sealed class ProjectModels(IDocumentStore store)
         var prices = (await ForProjectAsync(projectId, ct)).Select(m => new ModelPrice(m.Id, m.ModelName, m.MatchPattern,
             m.TokenizerId == "openai" ? (m.TokenizerConfig?["tokenizerModel"]?.ToString() is { } tm && (tm.StartsWith("gpt-4o") || tm.StartsWith("o")) ? "o200k" : "cl100k") : null,
             m.DefaultTier.Prices)).ToList();
-        _prices[projectId] = (DateTime.UtcNow + CacheFor, prices);
+        _prices.SetBounded(projectId, (DateTime.UtcNow + CacheFor, prices), MaxProjects);
         return prices;
     }
 

@@ -195,7 +195,7 @@ public static class OtelMapper
         Set("release", Text(a, "langfuse.release") ?? Text(span.Resource, "langfuse.release"));
         Set("input", Raw(a, "langfuse.trace.input"));
         Set("output", Raw(a, "langfuse.trace.output"));
-        var traceMetadata = Prefixed(a, "langfuse.trace.metadata.");
+        var traceMetadata = new JsonObject(Prefixed(a, "langfuse.trace.metadata.").ToList().Select(kv => KeyValuePair.Create(kv.Key, JsonIfJson(kv.Value))));
         if (traceMetadata.Count > 0) Set("metadata", traceMetadata);
         if (!isRoot) return traceLevel ? body : null;
 
@@ -273,7 +273,7 @@ public static class OtelMapper
             if (Text(a, whole) is { } json && TryParseObject(json) is { } parsed)
                 foreach (var (k, v) in parsed) metadata[k] = v?.DeepClone();
         foreach (var prefix in prefixes)
-            foreach (var (k, v) in Prefixed(a, prefix)) metadata[k] = v?.DeepClone();
+            foreach (var (k, v) in Prefixed(a, prefix)) metadata[k] = JsonIfJson(v);
         foreach (var (k, v) in Prefixed(a, "ai.telemetry.metadata."))
             if (k is not ("userId" or "sessionId" or "tags" or "langfusePrompt")) metadata[k] = v?.DeepClone();
         metadata["resourceAttributes"] = new JsonObject(span.Resource.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
@@ -394,6 +394,14 @@ public static class OtelMapper
     }
 
     static JsonObject? TryParseObject(string json) => TryParse(json) as JsonObject;
+
+    /// <summary>
+    /// Metadata attributes can only be strings, numbers or booleans, so SDKs send structured values as JSON text; like
+    /// Langfuse, a string that is valid JSON is taken as the value it encodes.
+    /// </summary>
+    static JsonNode? JsonIfJson(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.String && Tracing.Processing.Values.IsJson(v.GetValue<string>())
+            ? TryParse(v.GetValue<string>()) : value?.DeepClone();
 
     static string Iso(long ns) => DateTimeOffset.FromUnixTimeMilliseconds(ns > 0 ? ns / 1_000_000 : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
         .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");

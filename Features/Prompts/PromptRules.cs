@@ -13,6 +13,8 @@ public static partial class PromptRules
     public const string Latest = "latest";
     public const string Production = "production";
     public const int MaxDepth = 5;
+    /// <summary>Distinct references in one prompt: each is resolved on every read, so their number is bounded too.</summary>
+    public const int MaxReferences = 50;
 
     [GeneratedRegex(@"^[a-z0-9_\-.]{1,36}$")]
     private static partial Regex LabelPattern();

@@ -21,6 +21,8 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
         PromptRules.ValidateLabels(requested, allowLatest: true);
         if (command.CommitMessage?.Length > 500) throw new PromptException(400, "commitMessage: at most 500 characters");
         var references = PromptRules.References(command.Prompt);
+        if (references.Count > PromptRules.MaxReferences)
+            throw new PromptException(400, $"prompt: at most {PromptRules.MaxReferences} distinct prompt references (found {references.Count})");
 
         for (var attempt = 1; ; attempt++)
         {

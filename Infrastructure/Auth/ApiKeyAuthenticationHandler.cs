@@ -11,10 +11,13 @@ namespace Langfuse.Infrastructure.Auth;
 /// <summary>
 /// Basic (public key : secret key) and Bearer (public key, scores only) authentication for /api/public.
 /// Verified keys are cached in memory for a minute, so a request in steady state costs no Postgres round trip.
+/// Unknown keys are remembered for a few seconds (<see cref="FailedKeys"/>), so a flood of bad credentials costs no
+/// Postgres query each; and a client address with too many failures in a minute gets a 429 until the minute ends.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IApiKeyStore keys, SecretHasher hasher, IMemoryCache cache)
+    IApiKeyStore keys, SecretHasher hasher, IMemoryCache cache, FailedKeys failedKeys,
+    RateLimiting.RedisRateLimiter limiter, Configuration.LangfuseSettings settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Scheme = "LangfuseApiKey";
@@ -23,16 +26,29 @@ public sealed class ApiKeyAuthenticationHandler(
     static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
     const string FailureItem = "langfuse.auth.failure";
     const string StoreDownItem = "langfuse.auth.store-down";
+    const string LimitedItem = "langfuse.auth.limited";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return Failure("No authorization header");
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (failedKeys.BlockedFor(client) is { } wait)
+        {
+            Context.Items[LimitedItem] = wait;
+            return AuthenticateResult.Fail("Too many failed authentications");
+        }
         try
         {
-            if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return await BasicAsync(header[6..].Trim());
-            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return await BearerAsync(header[7..].Trim());
-            return Failure("Invalid authorization header");
+            var result = header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? await BasicAsync(header[6..].Trim())
+                : header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? await BearerAsync(header[7..].Trim())
+                : Failure("Invalid authorization header");
+            if (!result.Succeeded && settings.Limits.FailedAuthPerMinute > 0)
+            {
+                var decision = await limiter.HitAsync("failed-auth", client, settings.Limits.FailedAuthPerMinute);
+                if (!decision.Allowed) failedKeys.Block(client, decision.ResetIn);
+            }
+            return result;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -68,9 +84,10 @@ public sealed class ApiKeyAuthenticationHandler(
     async Task<StoredApiKey?> Cached(string cacheKey, Func<CancellationToken, Task<StoredApiKey?>> load)
     {
         if (cache.TryGetValue(cacheKey, out StoredApiKey? hit)) return hit;
+        if (failedKeys.IsKnownBad(cacheKey)) return null;
         var key = await load(Context.RequestAborted);
-        // Unknown keys are not cached: a key created a moment ago must work at once.
         if (key is not null) cache.Set(cacheKey, key, CacheFor);
+        else failedKeys.RememberBad(cacheKey);
         return key;
     }
 
@@ -98,6 +115,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[LimitedItem] is TimeSpan retryAfter)
+            return RateLimiting.PublicApiLimits.TooManyAsync(Context, retryAfter, "Too many failed authentications from this address; retry later");
         if (Context.Items.ContainsKey(StoreDownItem))
         {
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

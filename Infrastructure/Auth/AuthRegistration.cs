@@ -13,6 +13,8 @@ public static class AuthRegistration
     {
         services.AddMemoryCache();
         services.AddSingleton<SecretHasher>();
+        services.AddSingleton<FailedKeys>();
+        services.AddSingleton<RateLimiting.RedisRateLimiter>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
         services.AddAuthorization(o =>

@@ -22,6 +22,20 @@ public sealed partial class ClickHouseException(string message, Exception? inner
 }
 
 /// <summary>
+/// Who a gateway serves. Each has its own connection pool, so API reads, however many, can never take the
+/// connections the ingestion worker writes through; reads also carry ClickHouse's own time and memory limits.
+/// </summary>
+public sealed record ClickHousePool(string Name, int MaxConnections, TimeSpan Timeout, int? MaxExecutionSeconds = null, long? MaxMemoryBytes = null)
+{
+    /// <summary>Ingestion's writes and its history reads: a timeout below the queue's takeover time (60 s), no read limits.</summary>
+    public static readonly ClickHousePool Ingestion = new("ingestion", 32, TimeSpan.FromSeconds(30));
+    public static ClickHousePool Reads(int maxExecutionSeconds, long maxMemoryBytes) =>
+        new("reads", 64, TimeSpan.FromSeconds(maxExecutionSeconds + 5), maxExecutionSeconds, maxMemoryBytes);
+    /// <summary>Start-up work (migrations) and tools.</summary>
+    public static readonly ClickHousePool Admin = new("admin", 8, TimeSpan.FromSeconds(60));
+}
+
+/// <summary>
 /// All ClickHouse traffic goes through here. It uses only the driver calls that work on both ClickHouse 18.16
 /// and current releases (raw results in JSONEachRow, raw-stream inserts, non-queries, ping) and inlines values
 /// through <see cref="SqlLiteral"/> instead of server-side parameters, which 18.16 lacks.
@@ -32,20 +46,30 @@ public sealed class ClickHouseGateway : IDisposable
     static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     readonly ClickHouseClient _client;
+    readonly QueryOptions? _queryOptions;
     public string Database { get; }
+    public ClickHousePool Pool { get; }
 
-    public ClickHouseGateway(LangfuseSettings settings) : this(settings, settings.ClickHouseDatabase) { }
+    public ClickHouseGateway(LangfuseSettings settings, ClickHousePool pool) : this(settings, settings.ClickHouseDatabase, pool) { }
 
-    public ClickHouseGateway(LangfuseSettings settings, string database)
+    public ClickHouseGateway(LangfuseSettings settings, string database, ClickHousePool? pool = null)
     {
         Database = database;
+        Pool = pool ?? ClickHousePool.Admin;
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = 64,
+            MaxConnectionsPerServer = Pool.MaxConnections,
             AutomaticDecompression = DecompressionMethods.GZip,
             ConnectTimeout = TimeSpan.FromSeconds(3),
         };
+        if (Pool.MaxExecutionSeconds is not null || Pool.MaxMemoryBytes is not null)
+        {
+            var limits = new Dictionary<string, object>();
+            if (Pool.MaxExecutionSeconds is { } seconds) limits["max_execution_time"] = seconds;
+            if (Pool.MaxMemoryBytes is { } bytes) limits["max_memory_usage"] = bytes;
+            _queryOptions = new QueryOptions { CustomSettings = limits };
+        }
         var url = settings.ClickHouseUrl;
         _client = new ClickHouseClient(new ClickHouseClientSettings
         {
@@ -59,8 +83,8 @@ public sealed class ClickHouseGateway : IDisposable
             JsonReadMode = JsonReadMode.None,
             JsonWriteMode = JsonWriteMode.None,
             UseCompression = false,
-            Timeout = TimeSpan.FromSeconds(60),
-            HttpClient = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) },
+            Timeout = Pool.Timeout,
+            HttpClient = new HttpClient(handler) { Timeout = Pool.Timeout },
         });
     }
 
@@ -92,7 +116,7 @@ public sealed class ClickHouseGateway : IDisposable
         var text = query.Text + " FORMAT JSONEachRow";
         using var activity = Start("query", text);
         ClickHouseRawResult result;
-        try { result = await _client.ExecuteRawResultAsync(text, null, ct); }
+        try { result = await _client.ExecuteRawResultAsync(text, _queryOptions, ct); }
         catch (Exception e) when (e is not OperationCanceledException) { throw Fail(activity, text, e); }
         using (result)
         {

@@ -31,6 +31,7 @@ public sealed record LangfuseSettings
     /// <summary>LANGFUSE_READ_SPLIT_MIN_ROWS: from this many rows of a project in a table, deduplicating reads run per key range in parallel.</summary>
     public int ReadSplitMinRows { get; init; } = 50_000;
     public InitSettings? Init { get; init; }
+    public LimitSettings Limits { get; init; } = new();
 
     public bool RunsApi => Role is ServiceRole.All or ServiceRole.Api;
     public bool RunsWorkers => Role is ServiceRole.All or ServiceRole.Worker;
@@ -64,8 +65,40 @@ public sealed record LangfuseSettings
             },
             ReadSplitMinRows = ParsePositive(config, "LANGFUSE_READ_SPLIT_MIN_ROWS", 50_000),
             Init = InitSettings.From(config),
+            Limits = new LimitSettings
+            {
+                IngestionPerMinute = ParseNonNegative(config, "LANGFUSE_RATE_LIMIT_INGESTION_PER_MINUTE", 12_000),
+                PublicApiPerMinute = ParseNonNegative(config, "LANGFUSE_RATE_LIMIT_PUBLIC_API_PER_MINUTE", 6_000),
+                MetricsPerMinute = ParseNonNegative(config, "LANGFUSE_RATE_LIMIT_METRICS_PER_MINUTE", 600),
+                PromptsPerMinute = ParseNonNegative(config, "LANGFUSE_RATE_LIMIT_PROMPTS_PER_MINUTE", 30_000),
+                FailedAuthPerMinute = ParseNonNegative(config, "LANGFUSE_RATE_LIMIT_FAILED_AUTH_PER_MINUTE", 60),
+                ReadConcurrencyPerProject = ParsePositive(config, "LANGFUSE_READ_CONCURRENCY_PER_PROJECT", 4),
+                ReadMaxExecutionSeconds = ParsePositive(config, "LANGFUSE_READ_MAX_EXECUTION_SECONDS", 30),
+                ReadMaxMemoryBytes = ParsePositiveLong(config, "LANGFUSE_READ_MAX_MEMORY_BYTES", 2_000_000_000),
+            },
         };
+        RefuseExampleSecrets(config);
         return settings;
+    }
+
+    /// <summary>The placeholder secrets docker-compose.yml ships, which anyone can read.</summary>
+    static readonly (string Name, string Value)[] ExampleSecrets =
+    [
+        ("SALT", "change-me-salt"),
+        ("ENCRYPTION_KEY", new string('0', 64)),
+        ("LANGFUSE_INIT_PROJECT_SECRET_KEY", "sk-lf-1234567890"),
+    ];
+
+    /// <summary>
+    /// Start-up refuses docker-compose.yml's published example secrets (an instance reachable with them is open to
+    /// anyone who read the file) unless LANGFUSE_LOCAL_TRIAL=true says this is a trial on one's own machine.
+    /// </summary>
+    static void RefuseExampleSecrets(IConfiguration config)
+    {
+        if (string.Equals(Get(config, "LANGFUSE_LOCAL_TRIAL"), "true", StringComparison.OrdinalIgnoreCase)) return;
+        var published = ExampleSecrets.Where(s => string.Equals(Get(config, s.Name), s.Value, StringComparison.OrdinalIgnoreCase)).Select(s => s.Name).ToList();
+        if (published.Count > 0)
+            throw new ConfigurationException($"{string.Join(", ", published)} still hold the example values of docker-compose.yml: set your own (e.g. `openssl rand -hex 32`), or set LANGFUSE_LOCAL_TRIAL=true for a trial on your own machine.");
     }
 
     internal static string? Get(IConfiguration config, string name)
@@ -124,11 +157,18 @@ public sealed record LangfuseSettings
             ? port
             : throw new ConfigurationException($"{name} must be a TCP port between 1 and 65535 (got \"{value}\").");
 
-    static int ParsePositive(IConfiguration config, string name, int fallback)
+    static int ParsePositive(IConfiguration config, string name, int fallback) => (int)ParseWhole(config, name, fallback, 1, int.MaxValue);
+    static int ParseNonNegative(IConfiguration config, string name, int fallback) => (int)ParseWhole(config, name, fallback, 0, int.MaxValue);
+    static long ParsePositiveLong(IConfiguration config, string name, long fallback) => ParseWhole(config, name, fallback, 1, long.MaxValue);
+
+    static long ParseWhole(IConfiguration config, string name, long fallback, long min, long max)
     {
         var value = Get(config, name);
         if (value is null) return fallback;
-        return int.TryParse(value, out var n) && n > 0 ? n : throw new ConfigurationException($"{name} must be a positive whole number (got \"{value}\").");
+        if (long.TryParse(value, out var n) && n >= min && n <= max) return n;
+        throw new ConfigurationException(min == 0
+            ? $"{name} must be a whole number, 0 to turn it off (got \"{value}\")."
+            : $"{name} must be a positive whole number (got \"{value}\").");
     }
 
     static string ParseLogLevel(string value) =>
@@ -178,6 +218,22 @@ public sealed record LangfuseSettings
         var auth = Get(config, "REDIS_AUTH");
         return auth is null ? $"{host}:{port}" : $"{host}:{port},password={auth}";
     }
+}
+
+/// <summary>
+/// Fairness between projects: request rates per project and minute (Redis-held, so they hold across instances; 0 turns
+/// one off), failed authentications per client address and minute, and what one project's reads may take of ClickHouse.
+/// </summary>
+public sealed record LimitSettings
+{
+    public int IngestionPerMinute { get; init; } = 12_000;
+    public int PublicApiPerMinute { get; init; } = 6_000;
+    public int MetricsPerMinute { get; init; } = 600;
+    public int PromptsPerMinute { get; init; } = 30_000;
+    public int FailedAuthPerMinute { get; init; } = 60;
+    public int ReadConcurrencyPerProject { get; init; } = 4;
+    public int ReadMaxExecutionSeconds { get; init; } = 30;
+    public long ReadMaxMemoryBytes { get; init; } = 2_000_000_000;
 }
 
 /// <summary>LANGFUSE_QUEUE_*: retry and takeover timing of the Redis Streams consumers.</summary>

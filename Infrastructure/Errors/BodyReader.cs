@@ -111,9 +111,23 @@ public static class BodyReader
 public static class RouteValues
 {
     /// <summary>
-    /// A path parameter as the client meant it: Kestrel decodes every escape except %2F, which Langfuse's clients
-    /// send for ids and names containing slashes (prompts in folders, dataset names).
+    /// A path parameter as the client meant it, decoded exactly once. Kestrel decodes every escape except %2F, which
+    /// Langfuse's clients send for ids and names containing slashes (prompts in folders, dataset names); replacing
+    /// "%2F" in the route value afterwards would decode "%252F" twice. So the raw segment the value came from is found
+    /// in the request target and decoded once.
     /// </summary>
-    public static string Decoded(this HttpContext context, string name) =>
-        (context.Request.RouteValues[name]?.ToString() ?? "").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+    public static string Decoded(this HttpContext context, string name)
+    {
+        var value = context.Request.RouteValues[name]?.ToString() ?? "";
+        if (!value.Contains('%')) return value; // no escape Kestrel left: nothing to finish
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        foreach (var segment in raw.Split('?', 2)[0].Split('/'))
+            if (KestrelDecoded(segment) == value) return Uri.UnescapeDataString(segment);
+        // A host without the raw target (the in-memory test server) decoded it all but %2F.
+        return value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>What Kestrel makes of a raw path segment: every escape decoded but %2F.</summary>
+    static string KestrelDecoded(string segment) =>
+        Uri.UnescapeDataString(segment.Replace("%2F", "%252F", StringComparison.Ordinal).Replace("%2f", "%252f", StringComparison.Ordinal));
 }

@@ -28,6 +28,12 @@ public static class PublicApiErrors
                 await WriteAsync(context, bad.StatusCode, bad.Message, "InvalidRequestError");
                 return;
             }
+            if (ReadLimit(error, context) is { } limit)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                await WriteAsync(context, 503, limit, "ServiceUnavailable");
+                return;
+            }
             var correlationId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Langfuse.Errors")
                 .LogError(error, "Unhandled error on {Method} {Path} (correlation id {CorrelationId})", context.Request.Method, context.Request.Path, correlationId);
@@ -48,6 +54,30 @@ public static class PublicApiErrors
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// A read that ClickHouse stopped at one of its limits (time, memory, concurrent queries), or that the gateway
+    /// gave up waiting for: a 503 naming the limit, so the client knows to narrow the query or retry, not a 500.
+    /// </summary>
+    static string? ReadLimit(Exception? error, HttpContext context)
+    {
+        var settings = context.RequestServices.GetRequiredService<Configuration.LangfuseSettings>().Limits;
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case ClickHouse.ClickHouseException { ServerCode: 159 }:
+                    return $"The query exceeded the read time limit ({settings.ReadMaxExecutionSeconds} s, LANGFUSE_READ_MAX_EXECUTION_SECONDS): narrow the time range or the filters";
+                case ClickHouse.ClickHouseException { ServerCode: 241 }:
+                    return $"The query exceeded the read memory limit ({settings.ReadMaxMemoryBytes} bytes, LANGFUSE_READ_MAX_MEMORY_BYTES): narrow the time range or the filters";
+                case ClickHouse.ClickHouseException { ServerCode: 202 }:
+                    return "ClickHouse is running as many queries as it allows; retry shortly";
+                case TaskCanceledException when !context.RequestAborted.IsCancellationRequested:
+                    return "ClickHouse did not answer in time; retry shortly";
+            }
+        }
+        return null;
     }
 
     public static Task WriteAsync(HttpContext context, int status, string message, string error)

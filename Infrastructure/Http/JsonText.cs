@@ -62,6 +62,25 @@ public static class JsonText
         catch (InvalidOperationException) { return false; }
     }
 
+    /// <summary>
+    /// JSON from a query parameter, parsed, with its text and numbers checked; malformed JSON, text that does not
+    /// transcode or numbers that are not finite are a 400 naming the parameter.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonNode? ParseParameter(string name, string json)
+    {
+        try
+        {
+            using (var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 }))
+            {
+                var problems = new List<string>();
+                Check(document.RootElement, name, problems);
+                if (problems.Count > 0) throw new Errors.ApiProblem(400, string.Join("; ", problems));
+            }
+            return System.Text.Json.Nodes.JsonNode.Parse(json);
+        }
+        catch (JsonException) { return null; }
+    }
+
     /// <summary>A string property, or null when it is absent, not a string, or does not transcode.</summary>
     public static string? SafeString(JsonElement obj, string name)
     {

@@ -44,7 +44,9 @@ public static class Stores
         services.AddSingleton<IConnectionMultiplexer>(_ =>
             ConnectionMultiplexer.Connect(settings.RedisConfiguration + ",abortConnect=false,connectTimeout=3000,syncTimeout=5000,asyncTimeout=5000"));
 
-        services.AddSingleton(_ => new ClickHouseGateway(settings));
+        // Reads (the API) and ingestion (the worker) each have a pool of their own: see ClickHousePool.
+        services.AddSingleton(_ => new ClickHouseGateway(settings, ClickHousePool.Reads(settings.Limits.ReadMaxExecutionSeconds, settings.Limits.ReadMaxMemoryBytes)));
+        services.AddKeyedSingleton(ClickHousePool.Ingestion.Name, (_, _) => new ClickHouseGateway(settings, ClickHousePool.Ingestion));
         services.AddSingleton<ClickHouseMigrator>();
         services.AddHostedService<ClickHouseSchema>();
         return services;

@@ -213,7 +213,7 @@ async Task<int> ReadsBenchmark()
     var scale = double.Parse(args.SkipWhile(a => a != "--scale").Skip(1).FirstOrDefault() ?? "1", System.Globalization.CultureInfo.InvariantCulture);
     var traceCount = (int)(1_000_000 * scale);
     var settings = Langfuse.Infrastructure.Configuration.LangfuseSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddEnvironmentVariables().Build());
-    using var gateway = new Langfuse.Infrastructure.ClickHouse.ClickHouseGateway(settings);
+    using var gateway = new Langfuse.Infrastructure.ClickHouse.ClickHouseGateway(settings, settings.ClickHouseDatabase);
     var store = new Langfuse.Features.Tracing.Storage.TracingStore(gateway, [new Langfuse.Features.Tracing.Metrics.DailyRollups(
         StackExchange.Redis.ConnectionMultiplexer.Connect(settings.RedisConfiguration))]);
     var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

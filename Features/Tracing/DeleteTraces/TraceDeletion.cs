@@ -1,15 +1,23 @@
+using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace Langfuse.Features.Tracing.DeleteTraces;
 
-/// <summary>Queued after a trace deletion: removes the traces' observations and scores in the background.</summary>
-public sealed record DeleteTraceData(string ProjectId, List<string> TraceIds);
+/// <summary>
+/// Queued after a deletion of traces (with everything under them) or of scores: tombstones the children and erases
+/// the deleted content from every table ClickHouse keeps, the event log included.
+/// </summary>
+public sealed record DeleteTraceData(string ProjectId, List<string> TraceIds, List<string>? ScoreIds = null);
 
 /// <summary>
-/// Deletion by tombstone: a copy of the latest row with is_deleted = 1 and a fold_version no fold can reach, so
-/// every read (which takes the highest fold_version) drops the entity at once, a late event cannot bring it back,
-/// and ClickHouse's merges reclaim the rows later.
+/// Deletion by tombstone: a row with is_deleted = 1 and a fold_version no fold can reach, so every read (which takes
+/// the highest fold_version) drops the entity at once and a late event cannot bring it back. Tombstones carry no input,
+/// output or metadata; the older row versions and the logged events that held them are then deleted
+/// (<see cref="EraseAsync"/>), so deleted content is gone from ClickHouse, not only hidden.
 /// </summary>
 public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore store, LatestRows latestRows)
 {
@@ -18,7 +26,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var existing = await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, projectId, traceIds.Select(id => ("", id)), ct);
         var found = existing.Select(r => r.Id).ToHashSet();
-        var tombstones = existing.Select(r => r with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now })
+        var tombstones = existing.Select(r => Tombstones.Of(r, now))
             .Concat(traceIds.Where(id => !found.Contains(id)).Select(id => new TraceRow
             {
                 ProjectId = projectId, Id = id, Timestamp = now, CreatedAt = now, UpdatedAt = now, FirstSeen = now,
@@ -28,7 +36,24 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         await store.InsertAsync("traces", tombstones, ct);
     }
 
-    public async Task TombstoneChildrenAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
+    public async Task TombstoneScoreAsync(ScoreRow score, CancellationToken ct) =>
+        await store.InsertAsync("scores", [Tombstones.Of(score, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())], ct);
+
+    /// <summary>The background half: children tombstoned, then everything erased; in chunks that fit ClickHouse's query size.</summary>
+    public async Task CompleteAsync(DeleteTraceData message, CancellationToken ct)
+    {
+        foreach (var chunk in Sql.Chunks(message.TraceIds, id => id.Length, maxKeys: 500))
+            await TombstoneChildrenAndEraseAsync(message.ProjectId, chunk, ct);
+        if (message.ScoreIds is { Count: > 0 } scoreIds)
+            foreach (var chunk in Sql.Chunks(scoreIds, id => id.Length, maxKeys: 500))
+            {
+                await EraseAsync("scores", Sql.Of($"project_id = {message.ProjectId} AND id IN {Sql.InList(chunk)}"), ct);
+                await EraseLogAsync(message.ProjectId, EntityTypes.Score, chunk, ct);
+            }
+        await WaitForMutationsAsync(ct);
+    }
+
+    async Task TombstoneChildrenAndEraseAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
         var ids = Sql.InList(traceIds);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -36,16 +61,58 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
             $"SELECT * FROM observations PREWHERE project_id = {projectId} AND trace_id IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
         var scores = await clickHouse.QueryAsync<ScoreRow>(Sql.Of(
             $"SELECT * FROM scores PREWHERE project_id = {projectId} AND ifNull(trace_id, '') IN {ids} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
-        await store.InsertAsync("observations", observations.Where(o => o.IsDeleted == 0)
-            .Select(o => o with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now }).ToList(), ct);
-        await store.InsertAsync("scores", scores.Where(s => s.IsDeleted == 0)
-            .Select(s => s with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = now }).ToList(), ct);
+        await store.InsertAsync("observations", observations.Where(o => o.IsDeleted == 0 || o.Input is not null || o.Output is not null || o.MetadataKeys.Length > 0)
+            .Select(o => Tombstones.Of(o, now)).ToList(), ct);
+        await store.InsertAsync("scores", scores.Where(s => s.IsDeleted == 0 || s.Comment is not null || s.MetadataKeys.Length > 0)
+            .Select(s => Tombstones.Of(s, now)).ToList(), ct);
+
+        await EraseAsync("traces", Sql.Of($"project_id = {projectId} AND id IN {ids}"), ct);
+        await EraseAsync("observations", Sql.Of($"project_id = {projectId} AND trace_id IN {ids}"), ct);
+        await EraseAsync("scores", Sql.Of($"project_id = {projectId} AND ifNull(trace_id, '') IN {ids}"), ct);
+        await EraseLogAsync(projectId, EntityTypes.Trace, traceIds, ct);
+        await EraseLogAsync(projectId, EntityTypes.Observation, observations.Select(o => o.Id).ToList(), ct);
+        await EraseLogAsync(projectId, EntityTypes.Score, scores.Select(s => s.Id).ToList(), ct);
+    }
+
+    /// <summary>Every row version but the tombstone: the tombstone keeps the entity hidden from reads and late events.</summary>
+    Task EraseAsync(string table, Sql where, CancellationToken ct) =>
+        clickHouse.ExecuteAsync(Sql.Of($"ALTER TABLE {Sql.Trusted(SqlLiteral.Identifier(table))} DELETE WHERE {where} AND fold_version != {TracingStore.Tombstone}"), ct);
+
+    async Task EraseLogAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
+    {
+        foreach (var chunk in Sql.Chunks(entityIds, id => id.Length, maxKeys: 500))
+            await clickHouse.ExecuteAsync(Sql.Of(
+                $"ALTER TABLE ingestion_events DELETE WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {Sql.InList(chunk)}"), ct);
+    }
+
+    sealed record Pending(ulong N);
+
+    /// <summary>
+    /// ClickHouse applies ALTER … DELETE in the background (18.16 has no mutations_sync): the job is done only when no
+    /// mutation of these tables is left, so a retried job never reports an erasure that has not happened.
+    /// </summary>
+    async Task WaitForMutationsAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var pending = (await clickHouse.QueryAsync<Pending>(Sql.Of(
+                $"SELECT count() AS n FROM system.mutations WHERE database = {clickHouse.Database} AND table IN ('traces', 'observations', 'scores', 'ingestion_events') AND is_done = 0"), ct)).Single().N;
+            if (pending == 0) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{pending} ClickHouse mutation(s) still running after 10 minutes");
+            await Task.Delay(delay, ct);
+            if (delay < TimeSpan.FromSeconds(2)) delay *= 2;
+        }
     }
 }
 
-/// <summary>Wolverine handler (durable local queue): the background half of a trace deletion.</summary>
+/// <summary>Wolverine handler (durable local queue): the background half of a deletion, retried until it is done.</summary>
 public static class DeleteTraceDataHandler
 {
-    public static Task Handle(DeleteTraceData message, TraceDeletion deletion, CancellationToken ct) =>
-        deletion.TombstoneChildrenAsync(message.ProjectId, message.TraceIds, ct);
+    /// <summary>A deletion must complete: every failure (a store down, a mutation still running) is retried later, durably.</summary>
+    public static void Configure(HandlerChain chain) =>
+        chain.OnAnyException().ScheduleRetryIndefinitely(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
+
+    public static Task Handle(DeleteTraceData message, TraceDeletion deletion, CancellationToken ct) => deletion.CompleteAsync(message, ct);
 }

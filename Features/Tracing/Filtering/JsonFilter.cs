@@ -16,8 +16,7 @@ public static class JsonFilter
     public static Sql Parse(string json, JsonFilterSchema schema)
     {
         JsonArray filters;
-        try { filters = JsonNode.Parse(json) as JsonArray ?? throw new JsonException(); }
-        catch (JsonException) { throw new ApiProblem(400, "filter: must be a JSON array of filter conditions"); }
+        filters = Infrastructure.Http.JsonText.ParseParameter("filter", json) as JsonArray ?? throw new ApiProblem(400, "filter: must be a JSON array of filter conditions");
         var conditions = new List<Sql> { Sql.Trusted("1") };
         foreach (var node in filters)
         {
@@ -64,8 +63,16 @@ public static class JsonFilter
         "=" => value == 0, ">" => 0 > value, "<" => 0 < value, ">=" => 0 >= value, "<=" => 0 <= value, _ => false,
     };
 
-    static Sql MetadataValue(JsonObject f) =>
-        Text(f["key"]) is { } key ? Sql.Of($"arrayElement(metadata_values, indexOf(metadata_keys, {key}))") : throw new ApiProblem(400, "filter[metadata]: key is required");
+    /// <summary>
+    /// A metadata value as the client sent it: strings that are themselves valid JSON are stored JSON-quoted
+    /// (Values.MetadataText), so a value in quotes is compared without them.
+    /// </summary>
+    static Sql MetadataValue(JsonObject f)
+    {
+        var key = Text(f["key"]) ?? throw new ApiProblem(400, "filter[metadata]: key is required");
+        var stored = Sql.Of($"arrayElement(metadata_values, indexOf(metadata_keys, {key}))");
+        return Sql.Of($"if(length({stored}) >= 2 AND startsWith({stored}, '\"') AND endsWith({stored}, '\"'), replaceRegexpAll(substring({stored}, 2, length({stored}) - 2), '\\\\\\\\(.)', '\\\\1'), {stored})");
+    }
 
     static Sql NullCheck(JsonFilterSchema schema, string column, string op)
     {
@@ -113,7 +120,8 @@ public static class JsonFilter
     static string? Text(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
     static string Str(JsonNode? n, string column) => Text(n) ?? throw new ApiProblem(400, $"filter[{column}]: value must be a string");
     static double Number(JsonNode? n, string column) =>
-        n is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) : throw new ApiProblem(400, $"filter[{column}]: value must be a number");
+        n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) is var d && double.IsFinite(d) ? d
+        : throw new ApiProblem(400, $"filter[{column}]: value must be a finite number");
     static List<string> Strings(JsonNode? n, string column) =>
         n is JsonArray a && a.All(x => x?.GetValueKind() == JsonValueKind.String) ? a.Select(x => x!.GetValue<string>()).ToList() : throw new ApiProblem(400, $"filter[{column}]: value must be a list of strings");
     static long Millis(JsonNode? n, string column) =>

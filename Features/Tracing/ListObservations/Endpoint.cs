@@ -22,6 +22,8 @@ sealed class Endpoint(LatestRows latestRows, TracingReads reads) : EndpointWitho
     {
         var q = HttpContext.Request.Query;
         var (page, limit) = QueryParameters.Paging(q);
+        QueryParameters.OneOf(q, "type", ["SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"]);
+        QueryParameters.OneOf(q, "level", ["DEBUG", "DEFAULT", "WARNING", "ERROR"]);
         var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level")
             .Eq("parentObservationId", "parent_observation_id").Eq("version", "version").AnyOf("environment", "environment")
             .Range("fromStartTime", "toStartTime", "start_time").OfTrace("trace_id", project, trace => trace.Eq("userId", "user_id"));

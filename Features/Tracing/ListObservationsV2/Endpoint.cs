@@ -77,7 +77,11 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
 
     static Cursor Decode(string encoded)
     {
-        try { return JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(encoded), JsonSerializerOptions.Web) ?? throw new FormatException(); }
+        try
+        {
+            var cursor = JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(encoded), JsonSerializerOptions.Web);
+            return cursor is { LastStartTimeTo: not null, LastTraceId: not null, LastId: not null } ? cursor : throw new FormatException();
+        }
         catch (Exception e) when (e is FormatException or JsonException) { throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint"); }
     }
 

@@ -24,6 +24,13 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
     {
         var q = HttpContext.Request.Query;
         var (page, limit) = QueryParameters.Paging(q);
+        // Field groups score and trace (both by default): without trace, no trace object and no filters on the trace.
+        var fields = q["fields"].FirstOrDefault() is { Length: > 0 } csv0 ? csv0.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() : ["score", "trace"];
+        var withTrace = fields.Contains("trace");
+        QueryParameters.OneOf(q, "dataType", ["NUMERIC", "CATEGORICAL", "BOOLEAN", "TEXT", "CORRECTION"]);
+        QueryParameters.OneOf(q, "source", ["API", "EVAL", "ANNOTATION"]);
+        if (!withTrace && (q.ContainsKey("userId") || q.ContainsKey("traceTags")))
+            throw new ApiProblem(400, "userId and traceTags filter on the scores' traces: include trace in fields");
         var conditions = new Conditions(q).Eq("name", "name").Eq("source", "source").Eq("dataType", "data_type").Eq("configId", "config_id")
             .Eq("queueId", "queue_id").Eq("sessionId", "session_id").Eq("datasetRunId", "dataset_run_id").Eq("traceId", "trace_id")
             .AnyOf("environment", "environment").Range("fromTimestamp", "toTimestamp", "timestamp");
@@ -34,7 +41,7 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
         {
             var op = q["operator"].FirstOrDefault() ?? "=";
             if (!Operators.TryGetValue(op, out var sqlOp)) throw new ApiProblem(400, "operator: one of <, >, <=, >=, !=, =");
-            if (!double.TryParse(valueText, CultureInfo.InvariantCulture, out var value)) throw new ApiProblem(400, "value: must be a number");
+            var value = QueryParameters.Number("value", valueText);
             conditions.Add(Sql.Of($"value {Sql.Trusted(sqlOp)} {value}"));
         }
         conditions.OfTrace("ifNull(trace_id, '')", project, trace => trace.Eq("userId", "user_id").HasAll("traceTags", "tags"));
@@ -42,7 +49,7 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
         ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Scores(project));
         var where = conditions.Build();
         var (rows, total) = await latestRows.PagedAsync<ScoreRow>(EntityTable.Scores, project, where, Sql.Trusted("timestamp DESC, id DESC"), page, limit, ct, newestFirst: "timestamp");
-        var traces = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, project, rows.Where(r => r.TraceId is not null).Select(r => ("", r.TraceId!)), ct))
+        var traces = !withTrace ? [] : (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, project, rows.Where(r => r.TraceId is not null).Select(r => ("", r.TraceId!)), ct))
             .Where(t => t.IsDeleted == 0).ToDictionary(t => t.Id);
         var data = rows.Select(r =>
         {

@@ -44,9 +44,7 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
             conditions.Add(Sql.Of($"(has({values.Split(',', StringSplitOptions.TrimEntries)}, ifNull(string_value, '')) OR has({values.Split(',', StringSplitOptions.TrimEntries)}, toString(value)))"));
         foreach (var (param, op) in new[] { ("valueMin", ">="), ("valueMax", "<=") })
             if (q[param].FirstOrDefault() is { } bound)
-                conditions.Add(double.TryParse(bound, CultureInfo.InvariantCulture, out var b)
-                    ? Sql.Of($"data_type = 'NUMERIC' AND value {Sql.Trusted(op)} {b}")
-                    : throw new ApiProblem(400, $"{param}: must be a number"));
+                conditions.Add(Sql.Of($"data_type = 'NUMERIC' AND value {Sql.Trusted(op)} {QueryParameters.Number(param, bound)}"));
         if (q["cursor"].FirstOrDefault() is { Length: > 0 } encoded)
         {
             var cursor = Decode(encoded);
@@ -71,7 +69,8 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
         {
             var base64 = encoded.Replace('-', '+').Replace('_', '/');
             base64 += new string('=', (4 - base64.Length % 4) % 4);
-            return JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(base64), JsonSerializerOptions.Web) ?? throw new FormatException();
+            var cursor = JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(base64), JsonSerializerOptions.Web);
+            return cursor is { Id: not null } ? cursor : throw new FormatException();
         }
         catch (Exception e) when (e is FormatException or JsonException) { throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint"); }
     }

@@ -34,7 +34,7 @@ public sealed record TraceFilter(
                 throw new ApiProblem(400, $"orderBy: expected <field>.<asc|desc> with field one of {string.Join(", ", OrderColumns.Keys)}");
             (column, descending) = (c, parts[1] == "desc");
         }
-        var filter = new TraceFilter(Int("page", 1, 1, int.MaxValue), Int("limit", 50, 1, 100), q["userId"].FirstOrDefault(), q["name"].FirstOrDefault(),
+        var filter = new TraceFilter(Int("page", 1, 1, QueryParameters.MaxPage), Int("limit", 50, 1, 100), q["userId"].FirstOrDefault(), q["name"].FirstOrDefault(),
             q["sessionId"].FirstOrDefault(), Date("fromTimestamp"), Date("toTimestamp"), q["tags"].Where(t => t is not null).ToList()!,
             q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
         if (q["filter"].FirstOrDefault() is { Length: > 0 } json)
@@ -88,17 +88,19 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
 
     public sealed record SessionRow(string Id, long CreatedAt, string Environment);
 
-    public async Task<(List<SessionRow> Rows, ulong Total)> SessionsAsync(string projectId, int page, int limit, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    public async Task<(List<SessionRow> Rows, ulong Total)> SessionsAsync(string projectId, int page, int limit, DateTimeOffset? from, DateTimeOffset? to,
+        IReadOnlyList<string> environments, CancellationToken ct)
     {
         var range = Sql.Join(" ", new[]
         {
             from is { } f ? Sql.Of($"AND timestamp >= {f.ToUnixTimeMilliseconds()}") : Sql.Empty,
             to is { } t ? Sql.Of($"AND timestamp < {t.ToUnixTimeMilliseconds()}") : Sql.Empty,
+            environments.Count > 0 ? Sql.Of($"AND environment IN {Sql.InList(environments)}") : Sql.Empty,
         });
         // Grouped per id range of traces in parallel (see KeyRanges), then the ranges' groups merged.
         var branches = await keyRanges.UnionAsync(EntityTable.Traces, projectId, ids => Sql.Of(
-            $"SELECT session_id, min(timestamp) AS created_at, any(environment) AS environment FROM traces FINAL WHERE project_id = {projectId} AND {ids} AND is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id"), ct);
-        var sessions = Sql.Of($"SELECT session_id AS id, min(created_at) AS created_at, any(environment) AS environment FROM ({branches}) GROUP BY session_id");
+            $"SELECT session_id, min(timestamp) AS created_at, any(environment) AS session_environment FROM traces FINAL WHERE project_id = {projectId} AND {ids} AND is_deleted = 0 AND session_id IS NOT NULL {range} GROUP BY session_id"), ct);
+        var sessions = Sql.Of($"SELECT session_id AS id, min(created_at) AS created_at, any(session_environment) AS environment FROM ({branches}) GROUP BY session_id");
         // Page and total from one pass: the groups are what costs, and two queries would build them twice.
         var result = (await clickHouse.QueryAsync<JsonObject>(Sql.Of(
             $"SELECT count() AS total, arraySlice(arraySort(s -> (-s.2, s.1), groupArray((id, created_at, environment))), {(long)(page - 1) * limit + 1}, {limit}) AS page FROM ({sessions})"), ct)).Single();

@@ -112,8 +112,8 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         JsonObject query;
-        try { query = JsonNode.Parse(HttpContext.Request.Query["query"].FirstOrDefault() ?? "") as JsonObject ?? throw new JsonException(); }
-        catch (JsonException) { throw new ApiProblem(400, "query: required, a JSON object"); }
+        query = Infrastructure.Http.JsonText.ParseParameter("query", HttpContext.Request.Query["query"].FirstOrDefault() ?? "") as JsonObject
+            ?? throw new ApiProblem(400, "query: required, a JSON object");
         var viewName = Text(query["view"]) ?? throw new ApiProblem(400, "query.view: required");
         var legacy = HttpContext.Request.Path.Equals("/api/public/metrics", StringComparison.OrdinalIgnoreCase);
         var views = Views.Keys.Where(v => legacy || v != "traces").ToList();
@@ -232,10 +232,10 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         return op switch
         {
             "=" when value?.GetValueKind() is JsonValueKind.True or JsonValueKind.False => Sql.Of($"{expression} = {value.GetValue<bool>()}"),
-            "=" when value?.GetValueKind() == JsonValueKind.Number => Sql.Of($"{expression} = {value.GetValue<double>()}"),
+            "=" when value?.GetValueKind() == JsonValueKind.Number => Sql.Of($"{expression} = {Number(value, column)}"),
             "=" => Sql.Of($"toString({expression}) = {Str()}"),
             "<>" => Sql.Of($"{expression} != {value?.GetValueKind() == JsonValueKind.True}"),
-            ">" or "<" or ">=" or "<=" => Sql.Of($"{expression} {Sql.Trusted(op)} {value?.GetValue<double>() ?? throw new ApiProblem(400, "query.filters: a number is needed")}"),
+            ">" or "<" or ">=" or "<=" => Sql.Of($"{expression} {Sql.Trusted(op)} {Number(value, column)}"),
             "contains" => Sql.Of($"position(toString({expression}), {Str()}) > 0"),
             "does not contain" => Sql.Of($"position(toString({expression}), {Str()}) = 0"),
             "starts with" => Sql.Of($"startsWith(toString({expression}), {Str()})"),
@@ -247,6 +247,10 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
     }
 
     static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    static double Number(JsonNode? node, string column) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) is var d && double.IsFinite(d) ? d
+        : throw new ApiProblem(400, $"query.filters: '{column}' needs a finite number value");
 
     static long Time(JsonNode? node, string field) =>
         Text(node) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)

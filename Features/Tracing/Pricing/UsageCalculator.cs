@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Features.Models;
+using Langfuse.Infrastructure.Validation;
 
 namespace Langfuse.Features.Tracing.Pricing;
 

@@ -18,15 +18,22 @@ public static class EventFolder
     {
         var ordered = InOrder(events);
         var state = new JsonObject();
+        var fromCreates = new Dictionary<string, JsonNode>();
         foreach (var e in ordered)
         {
             // Bodies were validated as JSON objects at the API; one that is not (written by something else) is skipped
             // rather than failing every future fold of this entity.
             if (ParseBody(e.Body) is not { } body) continue;
             var record = toRecord(e, body);
+            if (!IsUpdate(e))
+                foreach (var key in immutableKeys)
+                    if (record[key] is { } value && !fromCreates.ContainsKey(key)) fromCreates[key] = value.DeepClone();
             foreach (var (key, value) in record.ToList())
                 Apply(state, key, value, immutableKeys);
         }
+        // Langfuse applies an update onto the stored row, so a create's immutable values (startTime above all) stand even
+        // when an update carries an older envelope timestamp and was folded first.
+        foreach (var (key, value) in fromCreates) state[key] = value;
         return new Folded(state, ordered.Min(e => e.ReceivedAt), (ulong)ordered.Count);
     }
 
@@ -34,10 +41,12 @@ public static class EventFolder
     public static List<EventLogRow> InOrder(IEnumerable<EventLogRow> events) => events
         .DistinctBy(e => e.EventId)
         .OrderBy(e => e.EventTs)
-        .ThenBy(e => e.EventType.EndsWith("-update", StringComparison.Ordinal) ? 1 : 0)
+        .ThenBy(e => IsUpdate(e) ? 1 : 0)
         .ThenBy(e => e.ReceivedAt)
         .ThenBy(e => e.EventId, StringComparer.Ordinal)
         .ToList();
+
+    static bool IsUpdate(EventLogRow e) => e.EventType.EndsWith("-update", StringComparison.Ordinal);
 
     static readonly JsonDocumentOptions DeepBodies = new() { MaxDepth = 256 };
 

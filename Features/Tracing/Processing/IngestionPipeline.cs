@@ -210,8 +210,8 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
             foreach (var id in await store.DeletedTracesAsync(project.Key, project.Select(p => p.Item2).ToList(), ct))
                 deleted.Add((project.Key, id));
         if (deleted.Count == 0) return (observations, scores);
-        return (observations.Select(o => deleted.Contains((o.ProjectId, o.TraceId)) ? o with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone } : o).ToList(),
-            scores.Select(s => s.TraceId is not null && deleted.Contains((s.ProjectId, s.TraceId)) ? s with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone } : s).ToList());
+        return (observations.Select(o => deleted.Contains((o.ProjectId, o.TraceId)) ? Tombstones.Of(o, o.UpdatedAt) : o).ToList(),
+            scores.Select(s => s.TraceId is not null && deleted.Contains((s.ProjectId, s.TraceId)) ? Tombstones.Of(s, s.UpdatedAt) : s).ToList());
     }
 }
 

@@ -43,7 +43,31 @@ public static partial class Values
     public static (string[] Keys, string[] Values) Metadata(JsonObject state)
     {
         if (state["metadata"] is not JsonObject metadata) return ([], []);
-        return (metadata.Select(kv => kv.Key).ToArray(), metadata.Select(kv => Stringify(kv.Value) ?? "null").ToArray());
+        return (metadata.Select(kv => kv.Key).ToArray(), metadata.Select(kv => MetadataText(kv.Value)).ToArray());
+    }
+
+    /// <summary>
+    /// A metadata value as stored: non-strings as JSON, strings verbatim, except a string that is itself valid JSON
+    /// ("42", "true", "1983516295378495150"), which is stored JSON-quoted. Reads parse stored text back where it parses,
+    /// so without the quotes such a string would come back as a number (and lose digits).
+    /// </summary>
+    public static string MetadataText(JsonNode? value)
+    {
+        if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            var text = v.GetValue<string>();
+            return IsJson(text) ? JsonSerializer.Serialize(text) : text;
+        }
+        return Stringify(value) ?? "null";
+    }
+
+    /// <summary>Whether stored text parses as JSON when read back (the rule of <see cref="Storage.ApiViews.ParseIfPossible"/>).</summary>
+    public static bool IsJson(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.Length == 0 || !(trimmed[0] is '{' or '[' or '"' or '-' or 't' or 'f' or 'n' || char.IsDigit(trimmed[0]))) return false;
+        try { using var _ = JsonDocument.Parse(text); return true; }
+        catch (JsonException) { return false; }
     }
 
     public static string IsoMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");

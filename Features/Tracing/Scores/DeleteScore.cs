@@ -6,7 +6,7 @@ using Langfuse.Infrastructure.Errors;
 namespace Langfuse.Features.Tracing.Scores;
 
 /// <summary>DELETE /api/public/scores/{scoreId}: 202; the score disappears from every read at once.</summary>
-sealed class DeleteScore(TracingReads reads, TracingStore store) : EndpointWithoutRequest
+sealed class DeleteScore(TracingReads reads, DeleteTraces.TraceDeletion deletion, Wolverine.IMessageBus bus) : EndpointWithoutRequest
 {
     public override void Configure()
     {
@@ -23,8 +23,9 @@ sealed class DeleteScore(TracingReads reads, TracingStore store) : EndpointWitho
             await PublicApiErrors.WriteAsync(HttpContext, 404, $"Score {id} not found within authorized project", "LangfuseNotFoundError");
             return;
         }
-        // A tombstone in the same partition outranks every fold of this id, so ClickHouse's merge drops the score.
-        await store.InsertAsync("scores", [score with { IsDeleted = 1, FoldVersion = TracingStore.Tombstone, UpdatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }], ct);
+        // A tombstone in the same partition outranks every fold of this id; the background job erases what it held.
+        await deletion.TombstoneScoreAsync(score, ct);
+        await bus.PublishAsync(new DeleteTraces.DeleteTraceData(score.ProjectId, [], [score.Id]));
         HttpContext.Response.StatusCode = 202;
         await HttpContext.Response.WriteAsJsonAsync(new { message = "Score deleted successfully" }, ct);
     }

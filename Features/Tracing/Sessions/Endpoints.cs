@@ -19,7 +19,7 @@ sealed class ListSessions(TraceListReads reads) : EndpointWithoutRequest
     public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
     {
         var filter = TraceFilter.Parse(HttpContext.Request.Query, project);
-        var (rows, total) = await reads.SessionsAsync(project, filter.Page, filter.Limit, filter.From, filter.To, ct);
+        var (rows, total) = await reads.SessionsAsync(project, filter.Page, filter.Limit, filter.From, filter.To, filter.Environments, ct);
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject
         {
             ["data"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject

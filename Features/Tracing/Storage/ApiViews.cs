@@ -20,7 +20,7 @@ public static class ApiViews
         {
             try { return JsonNode.Parse(text, documentOptions: DeepDocuments); } catch (JsonException) { }
         }
-        return JsonValue.Create(text);
+        return JsonValue.Create(text); // keep in step with Values.IsJson, which decides what the write side quotes
     }
 
     static JsonObject Metadata(string[] keys, string[] values)
@@ -108,6 +108,10 @@ public static class ApiViews
                 ["outputCost"] = outputCost,
                 ["totalCost"] = o.TotalCost,
             },
+            // Deprecated in Langfuse's API, still read by the legacy SDKs; 0 when unknown, as Langfuse answers.
+            ["promptTokens"] = usage.GetValueOrDefault("input"),
+            ["completionTokens"] = usage.GetValueOrDefault("output"),
+            ["totalTokens"] = usage.GetValueOrDefault("total"),
             ["usageDetails"] = new JsonObject(usage.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["costDetails"] = new JsonObject(cost.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["providedUsageDetails"] = new JsonObject(o.ProvidedUsageKeys.Zip(o.ProvidedUsageValues).Select(p => KeyValuePair.Create(p.First, (JsonNode?)p.Second))),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Caching;
 using Langfuse.Infrastructure.Configuration;
 
 namespace Langfuse.Features.Tracing.Storage;
@@ -46,7 +47,7 @@ public sealed class KeyRanges(ClickHouseGateway clickHouse, LangfuseSettings set
             points = Enumerable.Range(1, Ranges - 1).Select(i => sample.Count == 0 ? null : sample[sample.Count * i / Ranges].SplitKey)
                 .OfType<string>().Distinct().ToArray();
         }
-        _points[(table.Name, projectId)] = (DateTime.UtcNow, points);
+        _points.SetBounded((table.Name, projectId), (DateTime.UtcNow, points), 30_000);
         return points;
     }
 

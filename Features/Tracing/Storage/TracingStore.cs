@@ -11,7 +11,8 @@ public interface IWrittenRowsObserver
 }
 
 /// <summary>The write side of the tracing tables: the event log and the merged rows.</summary>
-public sealed class TracingStore(ClickHouseGateway clickHouse, IEnumerable<IWrittenRowsObserver> observers)
+/// <remarks>On the ingestion pool of ClickHouse connections, apart from the API's reads.</remarks>
+public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGateway clickHouse, IEnumerable<IWrittenRowsObserver> observers)
 {
     readonly IWrittenRowsObserver[] _observers = observers.ToArray();
 

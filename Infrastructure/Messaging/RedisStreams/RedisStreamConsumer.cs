@@ -52,7 +52,13 @@ public sealed class RedisStreamConsumer(
     void Resume()
     {
         if (_pause == TimeSpan.Zero) return;
-        lock (_pauseLock) { _pause = TimeSpan.Zero; Interlocked.Exchange(ref _pausedUntil, 0); }
+        lock (_pauseLock)
+        {
+            if (_pause == TimeSpan.Zero) return;
+            _pause = TimeSpan.Zero;
+            Interlocked.Exchange(ref _pausedUntil, 0);
+        }
+        logger.LogInformation("Redis stream {Queue}: the stores answer again; resuming", queue.Name);
     }
 
     public string ConsumerName => consumerName;
@@ -225,7 +231,7 @@ public sealed class RedisStreamConsumer(
                 if (TransientFailure.Is(e))
                 {
                     // The surroundings failed, not the message: nothing is counted, and the consumer pauses.
-                    if (!Paused) logger.LogWarning("Redis stream {Queue}: a store is unavailable ({Reason}); pausing and retrying", queue.Name, reason);
+                    if (_pause == TimeSpan.Zero) logger.LogWarning("Redis stream {Queue}: a store is unavailable ({Reason}); pausing, and retrying until it answers", queue.Name, reason);
                     Pause();
                     await redis.GetDatabase().HashSetAsync(_failures, id, (record with { Transient = true, Reason = reason }).Encode());
                     return;

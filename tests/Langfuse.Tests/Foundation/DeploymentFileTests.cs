@@ -56,7 +56,12 @@ public sealed class DeploymentFileTests
         new Uri(env["CLICKHOUSE_URL"]).Host.ShouldBe("clickhouse");
         new Uri(env["REDIS_CONNECTION_STRING"]).Host.ShouldBe("redis");
 
-        // The same parser the service runs accepts the compose settings as they are.
+        // The same parser the service runs refuses the compose file's published example secrets as they are,
+        // naming them, and accepts them for a declared local trial.
+        var refused = Should.Throw<ConfigurationException>(() => LangfuseSettings.From(new ConfigurationBuilder().AddInMemoryCollection(env!).Build()));
+        refused.Message.ShouldContain("SALT");
+        refused.Message.ShouldContain("LANGFUSE_LOCAL_TRIAL");
+        env["LANGFUSE_LOCAL_TRIAL"] = "true";
         var settings = LangfuseSettings.From(new ConfigurationBuilder().AddInMemoryCollection(env!).Build());
         settings.Port.ShouldBe(3000);
         settings.Init.ShouldNotBeNull().PublicKey.ShouldBe(env["LANGFUSE_INIT_PROJECT_PUBLIC_KEY"]);

@@ -20,6 +20,6 @@ public sealed class GeneratedCodeTests(AppFixture app)
         var assembly = typeof(Program).Assembly;
         foreach (var chain in chains)
             assembly.GetType($"Internal.Generated.WolverineHandlers.{chain.TypeName}")
-                .ShouldNotBeNull($"no generated code for the handler of {chain.MessageType.Name}: run `dotnet run -- codegen write` (see README)");
+                .ShouldNotBeNull($"no generated code for the handler of {chain.MessageType.Name}: run `dotnet run -- codegen write` (see docs/design.md, Tests)");
     }
 }

@@ -5,7 +5,8 @@ namespace Langfuse.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback TCP forwarder placed between the service and one store, to take that store "down" and bring it back
-/// without touching the store other tests use: <see cref="Cut"/> drops every connection and refuses new ones.
+/// without touching the store other tests use: <see cref="Cut"/> drops every connection and refuses new ones;
+/// <see cref="Hang"/> keeps accepting connections but passes nothing on either way (a store that is up but stuck).
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class FaultProxy : IAsyncDisposable
     readonly CancellationTokenSource _stop = new();
     readonly List<TcpClient> _open = [];
     volatile bool _cut;
+    volatile TaskCompletionSource? _hung;
 
     public FaultProxy(string targetHost, int targetPort)
     {
@@ -36,7 +38,17 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    public void Restore() => _cut = false;
+    public void Hang() => _hung ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Restore()
+    {
+        _cut = false;
+        var hung = _hung;
+        _hung = null;
+        hung?.TrySetResult();
+    }
+
+    Task WhileHung() => _hung?.Task ?? Task.CompletedTask;
 
     async Task AcceptLoop()
     {
@@ -58,9 +70,22 @@ public sealed class FaultProxy : IAsyncDisposable
         lock (_open) { _open.Add(inbound); _open.Add(outbound); }
         var a = inbound.GetStream();
         var b = outbound.GetStream();
-        try { await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token)); }
+        try { await Task.WhenAny(Copy(a, b), Copy(b, a)); }
         catch (Exception) { }
         finally { inbound.Dispose(); outbound.Dispose(); }
+    }
+
+    async Task Copy(Stream from, Stream to)
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            await WhileHung().WaitAsync(_stop.Token);
+            var read = await from.ReadAsync(buffer, _stop.Token);
+            if (read == 0) return;
+            await WhileHung().WaitAsync(_stop.Token); // what was read while hung is held back, not passed on
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+        }
     }
 
     public ValueTask DisposeAsync()

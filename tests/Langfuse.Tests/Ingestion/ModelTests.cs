@@ -78,6 +78,18 @@ public sealed class ModelTests(AppFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pattern_that_backtracks_and_an_absurd_price_are_refused_when_written()
+    {
+        var (redos, redosBody) = await app.Host.SendAsync(_project, HttpMethod.Post, "/api/public/models", new { modelName = "x", matchPattern = "^(a+)+$" });
+        redos.ShouldBe(400);
+        redosBody.GetProperty("error")[0].GetProperty("message").GetString()!.ShouldContain("too long to match");
+
+        var (price, priceBody) = await app.Host.SendAsync(_project, HttpMethod.Post, "/api/public/models", new { modelName = "x", matchPattern = "x", inputPrice = 1e20 });
+        price.ShouldBe(400);
+        priceBody.GetProperty("error")[0].GetProperty("message").GetString()!.ShouldContain("prices must be between");
+    }
+
+    [Fact]
     public async Task Invalid_model_definitions_are_400_naming_the_field()
     {
         var (status, body) = await app.Host.SendAsync(_project, HttpMethod.Post, "/api/public/models", new { modelName = "x", matchPattern = "([unclosed" });

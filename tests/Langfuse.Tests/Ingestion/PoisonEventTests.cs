@@ -17,7 +17,7 @@ namespace Langfuse.Tests.Ingestion;
 /// and an event that still fails in the worker is quarantined alone while the rest of its round is stored.
 /// </summary>
 [Collection(IngestionCollection.Name)]
-public sealed class PoisonEventTests(AppFixture app) : IAsyncLifetime
+public sealed class PoisonEventTests(AppFixture app, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     TestProject _project = null!;
     public async Task InitializeAsync() => _project = await app.CreateProjectAsync();
@@ -108,15 +108,25 @@ public sealed class PoisonEventTests(AppFixture app) : IAsyncLifetime
         AcceptedEvent Accepted(string type, string entityType, string entityId, string body, long ts) =>
             new(Guid.NewGuid().ToString(), type, ts, entityType, entityId, body);
         var poison = Accepted("score-create", EntityTypes.Score, scoreId, $$$"""{"id":"{{{scoreId}}}","traceId":"{{{traceId}}}","name":"q","value":1e400}""", now);
-        await app.Service<RedisStreamPublisher>().PublishAsync(new IngestBatch(_project.Id, now, [
-            Accepted("trace-create", EntityTypes.Trace, traceId, $$$"""{"id":"{{{traceId}}}","name":"beside a poison event"}""", now),
-            Accepted("span-create", EntityTypes.Observation, traceId + "-s", $$$"""{"id":"{{{traceId}}}-s","traceId":"{{{traceId}}}"}""", now),
-            poison,
-        ]));
+        IngestBatch Neighbours(string id, params AcceptedEvent[] more) => new(_project.Id, now, [
+            Accepted("trace-create", EntityTypes.Trace, id, $$$"""{"id":"{{{id}}}","name":"beside a poison event"}""", now),
+            .. Enumerable.Range(0, 19).Select(i => Accepted("span-create", EntityTypes.Observation, $"{id}-s{i}", $$$"""{"id":"{{{id}}}-s{{{i}}}","traceId":"{{{id}}}"}""", now)),
+            .. more,
+        ]);
+        // The same 20 neighbours once without and once with the poison event, to see what it costs them.
+        var cleanId = Guid.NewGuid().ToString();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await app.Service<RedisStreamPublisher>().PublishAsync(Neighbours(cleanId));
+        await app.Host.TraceWhenAsync(_project, cleanId, t => t.GetProperty("observations").GetArrayLength() == 19);
+        var clean = clock.Elapsed;
+        clock.Restart();
+        await app.Service<RedisStreamPublisher>().PublishAsync(Neighbours(traceId, poison));
 
-        var trace = await app.Host.TraceWhenAsync(_project, traceId, t => t.GetProperty("observations").GetArrayLength() == 1);
+        var trace = await app.Host.TraceWhenAsync(_project, traceId, t => t.GetProperty("observations").GetArrayLength() == 19);
+        Figures.Report(output, $"Poison event: its 20 neighbours readable {clock.Elapsed.TotalMilliseconds:0} ms after publishing, against {clean.TotalMilliseconds:0} ms for the same batch without it");
         trace.GetProperty("name").GetString().ShouldBe("beside a poison event");
-        var dead = await DeadLettersOfProject();
+        // The quarantine is recorded once the round's rows are stored.
+        var dead = await Eventually.Value(async () => await DeadLettersOfProject() is { Count: > 0 } d ? d : null, TimeSpan.FromSeconds(10), "the poison event was not dead-lettered");
         dead.Count.ShouldBe(1);
         ((string?)dead[0]["reason"]).ShouldNotBeNull().ShouldContain("score value is not a finite number");
         var quarantined = JsonSerializer.Deserialize<IngestBatch>((byte[])dead[0]["body"]!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
@@ -156,5 +166,58 @@ public sealed class PoisonEventTests(AppFixture app) : IAsyncLifetime
     {
         var entries = await app.Service<IConnectionMultiplexer>().GetDatabase().StreamRangeAsync("langfuse:queue:ingestion:dead");
         return entries.Where(e => (string?)e["project_id"] == _project.Id).ToList();
+    }
+}
+
+/// <summary>Limits that keep one request from costing more than it should.</summary>
+[Collection(IngestionCollection.Name)]
+public sealed class IngestionLimitTests(AppFixture app) : IAsyncLifetime
+{
+    TestProject _project = null!;
+    public async Task InitializeAsync() => _project = await app.CreateProjectAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_batch_of_long_ids_is_stored_whole_though_its_ids_exceed_one_query()
+    {
+        // 400 ids of 800 characters: 320 KB of ids, more than ClickHouse's 256 KiB max_query_size in one statement.
+        var traceId = Guid.NewGuid().ToString();
+        var prefix = traceId + new string('x', 800 - traceId.Length - 4);
+        var events = Enumerable.Range(0, 400).Select(i => Event("span-create", new { id = $"{prefix}{i:D4}", traceId })).Prepend(Event("trace-create", new { id = traceId })).ToArray();
+        var (status, body) = await app.Host.IngestAsync(_project, events);
+        status.ShouldBe(207);
+        body.GetProperty("errors").GetArrayLength().ShouldBe(0);
+        await app.Host.TraceWhenAsync(_project, traceId, t => t.HasObservations(400));
+    }
+
+    [Fact]
+    public async Task A_score_created_through_the_api_with_an_infinite_value_is_a_400()
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Text("""{"traceId":"t","name":"n","value":1e400}""").ToUrl("/api/public/scores");
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.WithRequestHeader("Authorization", _project.BasicAuth);
+            s.StatusCodeShouldBe(400);
+        });
+        (await result.ReadAsTextAsync()).ShouldContain("body.value");
+    }
+
+    [Fact]
+    public async Task A_prompt_with_too_many_references_is_refused()
+    {
+        var text = string.Concat(Enumerable.Range(0, Langfuse.Features.Prompts.PromptRules.MaxReferences + 1).Select(i => $"@@@langfusePrompt:name=p{i}|label=production@@@ "));
+        var (status, body) = await app.Host.SendAsync(_project, HttpMethod.Post, "/api/public/v2/prompts", new { name = "fan-out", type = "text", prompt = text });
+        status.ShouldBe(400);
+        body.GetProperty("message").GetString()!.ShouldContain("references");
+    }
+
+    [Fact]
+    public void The_built_in_model_match_cache_stays_bounded_whatever_names_clients_send()
+    {
+        var catalog = new Langfuse.Features.Models.ModelCatalog();
+        for (var i = 0; i < Langfuse.Features.Models.ModelCatalog.MaxRemembered + 500; i++) catalog.Match($"made-up-model-{i}");
+        catalog.Remembered.ShouldBeLessThanOrEqualTo(Langfuse.Features.Models.ModelCatalog.MaxRemembered);
+        catalog.Match("gpt-4o").ShouldNotBeNull();
     }
 }
