@@ -4,6 +4,7 @@
 #   ./bench.sh prompts [--seconds 30] [--rate 1000]     GET a prompt by label (requests/s offered)
 #   ./bench.sh otel [--seconds 30] [--rate 5000]        OTLP/HTTP protobuf exports end to end (spans/s offered)
 #   ./bench.sh reads [--scale 1]                        read API over 1M traces / 10M observations / 2M scores
+# Add --engine current (first) to run against ClickHouse 26 (chDB behind tests/chdb/front.mjs) instead of Debian's 18.16.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
@@ -12,12 +13,29 @@ DATA=.data/bench
 PG_PORT=54349; REDIS_PORT=63819; CH_HTTP_PORT=18143; CH_TCP_PORT=19020
 PG_PASSWORD=langfuse-bench; CH_PASSWORD=langfuse-bench
 
+engine=debian
+if [ "${1:-}" = "--engine" ]; then engine=$2; shift 2; fi
+
 stores_install
 start_postgres "$(prepare_store_dir "$DATA" postgres)" "$PG_PORT" "$PG_PASSWORD" on
 PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='langfuse_bench'" | grep -q 1 \
   || PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE langfuse_bench" >/dev/null
 start_redis "$DATA/redis" "$REDIS_PORT"
 start_clickhouse "$(prepare_store_dir "$DATA" clickhouse)" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
+
+if [ "$engine" = "current" ]; then
+  if [ ! -d tests/chdb/node_modules ] || [ tests/chdb/package-lock.json -nt tests/chdb/node_modules ]; then
+    (cd tests/chdb && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  CH_HTTP_PORT=18163
+  mkdir -p "$DATA/chdb"
+  [ -f "$DATA/chdb/front.pid" ] && kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true
+  node tests/chdb/front.mjs "$DATA/chdb/data" "$CH_HTTP_PORT" "$CH_PASSWORD" > "$DATA/chdb/front.log" 2>&1 &
+  echo $! > "$DATA/chdb/front.pid"
+  trap 'kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true' EXIT
+  wait_for 60 "the chDB front" curl -sf "http://127.0.0.1:$CH_HTTP_PORT/ping"
+  echo "ClickHouse: $(head -n1 "$DATA/chdb/front.log")"
+fi
 
 export DATABASE_URL=postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/langfuse_bench
 export CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP_PORT CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD=$CH_PASSWORD CLICKHOUSE_DB=langfuse_bench

@@ -36,20 +36,57 @@ if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/n
   (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-log=$DATA/dotnet-test.log
 export LANGFUSE_TEST_FIGURES=$PWD/$DATA/figures.txt
 rm -f "$LANGFUSE_TEST_FIGURES"
-set +e
-dotnet test tests/Langfuse.Tests/Langfuse.Tests.csproj -c Release --nologo \
-  --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-set -e
-if [ -s "$LANGFUSE_TEST_FIGURES" ]; then echo; echo "Figures measured by the tests:"; sed 's/^/  /' "$LANGFUSE_TEST_FIGURES"; fi
-# One plain closing line that any CI reader understands.
-total=$(grep -E "^Total tests: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || true)
-if [ -n "$total" ]; then
+all_passed=0; all_failed=0; status=0
+
+# run_suite <label> <log> <dotnet test arguments...>: one run of the suite, then one summary line for it.
+run_suite() {
+  local label=$1 log=$2; shift 2
+  set +e
+  dotnet test tests/Langfuse.Tests/Langfuse.Tests.csproj -c Release --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  local passed failed
   passed=$(grep -E "^ +Passed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
   failed=$(grep -E "^ +Failed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
-  echo "tests: $passed passed, $failed failed"
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # the run itself broke
+  summaries+=("tests ($label): $passed passed, $failed failed")
+  all_passed=$((all_passed + passed)); all_failed=$((all_failed + failed))
+  [ "$rc" -eq 0 ] || status=$rc
+}
+summaries=()
+
+# 1. Against Debian's ClickHouse server (18.16), every test.
+engines=${LANGFUSE_TEST_ENGINES:-debian current} # LANGFUSE_TEST_ENGINES=debian (or current) runs one of the two
+[ "$engines" = "${engines#*debian}" ] || run_suite "ClickHouse $(dpkg-query -W -f='${Version}' clickhouse-server 2>/dev/null | cut -d+ -f1 || echo 18.16), Debian server" "$DATA/dotnet-test.log" "$@"
+
+# 2. Against a current ClickHouse (chDB, ClickHouse 26 embedded, behind a test-only front for its HTTP interface), every
+#    test but the two five-minute outage tests, which stop and hang a server (they run on the Debian server above).
+if [ "$engines" != "${engines#*current}" ]; then
+  if [ ! -d tests/chdb/node_modules ] || [ tests/chdb/package-lock.json -nt tests/chdb/node_modules ]; then
+    (cd tests/chdb && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  CH26_PORT=${LANGFUSE_TEST_CH26_PORT:-18153}
+  mkdir -p "$DATA/chdb"
+  [ -f "$DATA/chdb/front.pid" ] && kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true
+  node tests/chdb/front.mjs "$DATA/chdb/data" "$CH26_PORT" "$CH_PASSWORD" > "$DATA/chdb/front.log" 2>&1 &
+  echo $! > "$DATA/chdb/front.pid"
+  trap 'kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true' EXIT
+  wait_for 60 "the chDB front" curl -sf "http://127.0.0.1:$CH26_PORT/ping"
+  args=(); filtered=0
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--filter" ] && [ $# -gt 1 ]; then args+=(--filter "($2)&Engine!=debian-only"); filtered=1; shift 2
+    else args+=("$1"); shift; fi
+  done
+  [ "$filtered" -eq 1 ] || args+=(--filter "Engine!=debian-only")
+  CLICKHOUSE_URL=http://127.0.0.1:$CH26_PORT run_suite "ClickHouse $(head -n1 "$DATA/chdb/front.log" | grep -oE 'ClickHouse [0-9.]+' | cut -d' ' -f2 || echo 26), chDB" \
+    "$DATA/dotnet-test-current.log" $([ "$engines" = "${engines#*debian}" ] || echo --no-build) "${args[@]}"
 fi
-exit "$rc"
+
+if [ -s "$LANGFUSE_TEST_FIGURES" ]; then echo; echo "Figures measured by the tests:"; sed 's/^/  /' "$LANGFUSE_TEST_FIGURES"; fi
+echo
+printf '%s\n' "${summaries[@]}"
+# One plain closing line that any CI reader understands.
+echo "tests: $all_passed passed, $all_failed failed"
+exit "$status"

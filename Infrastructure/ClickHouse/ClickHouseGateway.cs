@@ -88,6 +88,23 @@ public sealed class ClickHouseGateway : IDisposable
         });
     }
 
+    sealed record VersionRow(string Version);
+    int? _major;
+
+    /// <summary>The server's major version (18 for Debian's 18.16, 25 or 26 for current releases), asked once.</summary>
+    public async Task<int> ServerMajorVersionAsync(CancellationToken ct = default)
+    {
+        if (_major is { } known) return known;
+        var text = (await QueryAsync<VersionRow>(Sql.Trusted("SELECT version() AS version"), ct)).Single().Version;
+        return (_major = int.Parse(text.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)).Value;
+    }
+
+    /// <summary>
+    /// Whether the server merges a FINAL read on several threads (current releases; 18.16 uses one thread, which is
+    /// why reads split FINAL work into key ranges there).
+    /// </summary>
+    public async Task<bool> FinalIsMultiThreadedAsync(CancellationToken ct = default) => await ServerMajorVersionAsync(ct) >= 22;
+
     public async Task<bool> PingAsync(CancellationToken ct = default)
     {
         try { return await _client.PingAsync(null, ct); }

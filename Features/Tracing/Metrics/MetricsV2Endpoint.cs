@@ -175,7 +175,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         if (viewName == "traces") source = WithChildren(source, project, from, to);
         var usesTrace = viewName != "traces" && dimensions.Concat((query["filters"] as JsonArray ?? []).Select(f => Text(f?["column"]) ?? "")).Any(TraceDimensions.ContainsKey);
         if (usesTrace)
-            source = Sql.Of($@"(SELECT * FROM (SELECT *, {Sql.Trusted(view.TraceLink)} AS trace_link FROM {source})
+            source = Sql.Of($@"(SELECT * FROM (SELECT *, {Sql.Trusted(view.TraceLink)} AS trace_link FROM {source}) AS measured
                 ANY LEFT JOIN (SELECT id AS trace_link, name AS trace_name, release AS trace_release, version AS trace_version, tags AS trace_tags
                     FROM traces FINAL WHERE project_id = {project} AND is_deleted = 0) AS parent_trace USING trace_link)");
         var sql = Sql.Of($"SELECT {Sql.Trusted(string.Join(", ", select))} FROM {source} WHERE {Sql.Join(" AND ", conditions)}"
@@ -205,11 +205,11 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
             "id, trace_id, start_time, end_time, usage_keys, usage_values, total_cost, is_deleted");
         var scores = ListQuery.LatestWithin("scores", project, Sql.Of($"timestamp >= {from} AND timestamp < {to}"), "id, trace_id, is_deleted");
         return Sql.Of($@"(SELECT * FROM
-            (SELECT * FROM (SELECT *, id AS trace_key FROM {traces})
+            (SELECT * FROM (SELECT *, id AS trace_key FROM {traces}) AS trace_rows
                 ANY LEFT JOIN (SELECT trace_id AS trace_key, count() AS observations_count,
                         max(ifNull(end_time, start_time)) - min(start_time) AS trace_latency,
                         sum({Sql.Trusted(TotalTokens)}) AS total_tokens, sum(ifNull(total_cost, 0)) AS total_cost
-                    FROM {observations} WHERE is_deleted = 0 GROUP BY trace_key) AS trace_observations USING trace_key)
+                    FROM {observations} WHERE is_deleted = 0 GROUP BY trace_key) AS trace_observations USING trace_key) AS traces_with_observations
             ANY LEFT JOIN (SELECT ifNull(trace_id, '') AS trace_key, count() AS scores_count FROM {scores} WHERE is_deleted = 0 GROUP BY trace_key) AS trace_scores USING trace_key)");
     }
 

@@ -37,6 +37,8 @@ public sealed class KeyRanges(ClickHouseGateway clickHouse, LangfuseSettings set
     async Task<string[]> PointsAsync(EntityTable table, string projectId, CancellationToken ct)
     {
         if (_points.TryGetValue((table.Name, projectId), out var cached) && DateTime.UtcNow - cached.At < Fresh) return cached.Points;
+        // Current releases merge FINAL on every core themselves: one range, and no count to decide it.
+        if (await clickHouse.FinalIsMultiThreadedAsync(ct)) return [];
         var rows = (await clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {table.Identifier} WHERE project_id = {projectId}"), ct)).Single().C;
         var points = Array.Empty<string>();
         if (rows >= (ulong)settings.ReadSplitMinRows)

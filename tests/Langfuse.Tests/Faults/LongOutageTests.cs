@@ -76,6 +76,7 @@ public abstract class LongOutageTests(OutageFixture app, ITestOutputHelper outpu
 }
 
 [Collection(StoppedClickHouseCollection.Name)]
+[Trait("Engine", "debian-only")] // five minutes of outage: run against the Debian server only
 public sealed class StoppedClickHouseTests(StoppedClickHouseFixture app, ITestOutputHelper output) : LongOutageTests(app, output)
 {
     protected override void BreakClickHouse(FaultProxy proxy) => proxy.Cut();
@@ -85,6 +86,7 @@ public sealed class StoppedClickHouseTests(StoppedClickHouseFixture app, ITestOu
 }
 
 [Collection(HungClickHouseCollection.Name)]
+[Trait("Engine", "debian-only")] // five minutes of outage: run against the Debian server only
 public sealed class HungClickHouseTests(HungClickHouseFixture app, ITestOutputHelper output) : LongOutageTests(app, output)
 {
     protected override void BreakClickHouse(FaultProxy proxy) => proxy.Hang();

@@ -49,6 +49,7 @@ public sealed class PrivateRedis : IAsyncDisposable
                 return true;
             }
             catch (RedisConnectionException) { return false; }
+            catch (RedisServerException e) when (e.Message.StartsWith("LOADING", StringComparison.Ordinal)) { return false; } // replaying its AOF
         }, TimeSpan.FromSeconds(20), "private Redis did not start");
     }
 
