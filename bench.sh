@@ -24,16 +24,8 @@ start_redis "$DATA/redis" "$REDIS_PORT"
 start_clickhouse "$(prepare_store_dir "$DATA" clickhouse)" "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_PASSWORD"
 
 if [ "$engine" = "current" ]; then
-  if [ ! -d tests/chdb/node_modules ] || [ tests/chdb/package-lock.json -nt tests/chdb/node_modules ]; then
-    (cd tests/chdb && npm ci --no-audit --no-fund --loglevel=error)
-  fi
   CH_HTTP_PORT=18163
-  mkdir -p "$DATA/chdb"
-  [ -f "$DATA/chdb/front.pid" ] && kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true
-  node tests/chdb/front.mjs "$DATA/chdb/data" "$CH_HTTP_PORT" "$CH_PASSWORD" > "$DATA/chdb/front.log" 2>&1 &
-  echo $! > "$DATA/chdb/front.pid"
-  trap 'kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true' EXIT
-  wait_for 60 "the chDB front" curl -sf "http://127.0.0.1:$CH_HTTP_PORT/ping"
+  start_chdb_front "$DATA/chdb" "$CH_HTTP_PORT" "$CH_PASSWORD"
   echo "ClickHouse: $(head -n1 "$DATA/chdb/front.log")"
 fi
 

@@ -64,16 +64,8 @@ engines=${LANGFUSE_TEST_ENGINES:-debian current} # LANGFUSE_TEST_ENGINES=debian 
 # 2. Against a current ClickHouse (chDB, ClickHouse 26 embedded, behind a test-only front for its HTTP interface), every
 #    test but the two five-minute outage tests, which stop and hang a server (they run on the Debian server above).
 if [ "$engines" != "${engines#*current}" ]; then
-  if [ ! -d tests/chdb/node_modules ] || [ tests/chdb/package-lock.json -nt tests/chdb/node_modules ]; then
-    (cd tests/chdb && npm ci --no-audit --no-fund --loglevel=error)
-  fi
   CH26_PORT=${LANGFUSE_TEST_CH26_PORT:-18153}
-  mkdir -p "$DATA/chdb"
-  [ -f "$DATA/chdb/front.pid" ] && kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true
-  node tests/chdb/front.mjs "$DATA/chdb/data" "$CH26_PORT" "$CH_PASSWORD" > "$DATA/chdb/front.log" 2>&1 &
-  echo $! > "$DATA/chdb/front.pid"
-  trap 'kill "$(cat "$DATA/chdb/front.pid")" 2>/dev/null || true' EXIT
-  wait_for 60 "the chDB front" curl -sf "http://127.0.0.1:$CH26_PORT/ping"
+  start_chdb_front "$DATA/chdb" "$CH26_PORT" "$CH_PASSWORD"
   args=(); filtered=0
   while [ $# -gt 0 ]; do
     if [ "$1" = "--filter" ] && [ $# -gt 1 ]; then args+=(--filter "($2)&Engine!=debian-only"); filtered=1; shift 2

@@ -137,6 +137,21 @@ XML
   wait_for 60 "ClickHouse" curl -sf "http://127.0.0.1:$http/ping"
 }
 
+# A current ClickHouse for tests and benchmarks: chDB (ClickHouse 26, embedded; npm) behind tests/chdb/front.mjs, which
+# speaks ClickHouse's HTTP interface. Stopped when the calling script exits.
+start_chdb_front() { # start_chdb_front <dir> <port> <password>
+  local dir=$1 port=$2 password=$3
+  if [ ! -d tests/chdb/node_modules ] || [ tests/chdb/package-lock.json -nt tests/chdb/node_modules ]; then
+    (cd tests/chdb && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  mkdir -p "$dir"
+  [ -f "$dir/front.pid" ] && kill "$(cat "$dir/front.pid")" 2>/dev/null || true
+  node tests/chdb/front.mjs "$dir/data" "$port" "$password" > "$dir/front.log" 2>&1 &
+  echo $! > "$dir/front.pid"
+  trap "kill \$(cat '$dir/front.pid') 2>/dev/null || true" EXIT
+  wait_for 60 "the chDB front" curl -sf "http://127.0.0.1:$port/ping"
+}
+
 stop_stores() { # stop_stores <data dir>
   local root=$1
   local ch; ch=$(store_dir "$root" clickhouse)
