@@ -142,7 +142,9 @@ XML
 start_chdb_front() { # start_chdb_front <dir> <port> <password>
   local dir=$1 port=$2 password=$3
   if [ ! -d tests/chdb/node_modules ] || [ tests/chdb/package-lock.json -nt tests/chdb/node_modules ]; then
-    (cd tests/chdb && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install`, not `npm ci`: chDB's optional builds for other platforms are not on this registry, so the lock file
+    # cannot list them, and `npm ci` refuses a lock file without them.
+    (cd tests/chdb && npm install --no-audit --no-fund --loglevel=error)
   fi
   mkdir -p "$dir"
   [ -f "$dir/front.pid" ] && kill "$(cat "$dir/front.pid")" 2>/dev/null || true

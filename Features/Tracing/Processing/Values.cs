@@ -61,13 +61,28 @@ public static partial class Values
         return Stringify(value) ?? "null";
     }
 
-    /// <summary>Whether stored text parses as JSON when read back (the rule of <see cref="Storage.ApiViews.ParseIfPossible"/>).</summary>
+    /// <summary>
+    /// Whether text may parse as JSON when read back (<see cref="Storage.ApiViews.ParseIfPossible"/>). It may say yes
+    /// for text that is not JSON (such text is then quoted needlessly, and still reads back as itself), never the
+    /// reverse. Words and numbers are told apart without a parse attempt: on the ingestion path a thrown JsonException
+    /// per metadata value ("test", "foo") would cost more than the rest of its handling.
+    /// </summary>
     public static bool IsJson(string text)
     {
-        var trimmed = text.AsSpan().TrimStart();
-        if (trimmed.Length == 0 || !(trimmed[0] is '{' or '[' or '"' or '-' or 't' or 'f' or 'n' || char.IsDigit(trimmed[0]))) return false;
-        try { using var _ = JsonDocument.Parse(text); return true; }
-        catch (JsonException) { return false; }
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length == 0) return false;
+        switch (trimmed[0])
+        {
+            case 't' or 'f' or 'n':
+                return trimmed is "true" or "false" or "null";
+            case '-' or (>= '0' and <= '9'):
+                return double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+            case '{' or '[' or '"':
+                try { using var _ = JsonDocument.Parse(text); return true; }
+                catch (JsonException) { return false; }
+            default:
+                return false;
+        }
     }
 
     public static string IsoMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");

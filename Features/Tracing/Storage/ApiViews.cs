@@ -15,12 +15,12 @@ public static class ApiViews
     public static JsonNode? ParseIfPossible(string? text)
     {
         if (text is null) return null;
-        var trimmed = text.AsSpan().TrimStart();
-        if (trimmed.Length > 0 && (trimmed[0] is '{' or '[' or '"' or '-' or 't' or 'f' or 'n' || char.IsDigit(trimmed[0])))
+        // Values.IsJson also decides what the write side quotes, so the two sides agree on what parses.
+        if (Values.IsJson(text))
         {
             try { return JsonNode.Parse(text, documentOptions: DeepDocuments); } catch (JsonException) { }
         }
-        return JsonValue.Create(text); // keep in step with Values.IsJson, which decides what the write side quotes
+        return JsonValue.Create(text);
     }
 
     static JsonObject Metadata(string[] keys, string[] values)
