@@ -69,20 +69,29 @@ public static partial class Values
     /// </summary>
     public static bool IsJson(string text)
     {
+        if (!MayBeJson(text)) return false;
+        if (text.AsSpan().TrimStart()[0] is not ('{' or '[' or '"')) return true;
+        try { using var _ = JsonDocument.Parse(text, DeepJson); return true; }
+        catch (JsonException) { return false; }
+    }
+
+    static readonly JsonDocumentOptions DeepJson = new() { MaxDepth = 512 };
+
+    /// <summary>
+    /// The cheap half of <see cref="IsJson"/>: false for text that cannot be JSON, decided without parsing; objects,
+    /// arrays and strings are left to a parse (readers parse them anyway).
+    /// </summary>
+    public static bool MayBeJson(string text)
+    {
         var trimmed = text.AsSpan().Trim();
         if (trimmed.Length == 0) return false;
-        switch (trimmed[0])
+        return trimmed[0] switch
         {
-            case 't' or 'f' or 'n':
-                return trimmed is "true" or "false" or "null";
-            case '-' or (>= '0' and <= '9'):
-                return double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
-            case '{' or '[' or '"':
-                try { using var _ = JsonDocument.Parse(text); return true; }
-                catch (JsonException) { return false; }
-            default:
-                return false;
-        }
+            't' or 'f' or 'n' => trimmed is "true" or "false" or "null",
+            '-' or (>= '0' and <= '9') => double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _),
+            '{' or '[' or '"' => true,
+            _ => false,
+        };
     }
 
     public static string IsoMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");

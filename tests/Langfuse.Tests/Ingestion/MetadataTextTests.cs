@@ -31,6 +31,16 @@ public sealed class MetadataTextTests
         read!.ToJsonString().ShouldBe(sent!.ToJsonString());
     }
 
+    [Fact]
+    public void Deeply_nested_values_read_back_as_objects()
+    {
+        JsonNode deep = new JsonObject { ["leaf"] = "bottom" };
+        for (var i = 0; i < 200; i++) deep = new JsonObject { ["level"] = deep };
+        var text = deep.ToJsonString(new System.Text.Json.JsonSerializerOptions { MaxDepth = 512 });
+        Values.IsJson(text).ShouldBeTrue();
+        ApiViews.ParseIfPossible(text).ShouldBeOfType<JsonObject>();
+    }
+
     [Theory]
     [InlineData("test", false)]
     [InlineData("foo bar", false)]
