@@ -400,7 +400,7 @@ public static class OtelMapper
     /// Langfuse, a string that is valid JSON is taken as the value it encodes.
     /// </summary>
     static JsonNode? JsonIfJson(JsonNode? value) =>
-        value is JsonValue v && v.GetValueKind() == JsonValueKind.String && Tracing.Processing.Values.IsJson(v.GetValue<string>())
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.String && Infrastructure.Http.JsonText.IsJson(v.GetValue<string>())
             ? TryParse(v.GetValue<string>()) : value?.DeepClone();
 
     static string Iso(long ns) => DateTimeOffset.FromUnixTimeMilliseconds(ns > 0 ? ns / 1_000_000 : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())

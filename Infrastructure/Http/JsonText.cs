@@ -81,6 +81,39 @@ public static class JsonText
         catch (JsonException) { return null; }
     }
 
+    /// <summary>
+    /// Whether text may parse as JSON when read back (readers parse stored text back where it parses). It may say yes
+    /// for text that is not JSON (such text is then quoted needlessly, and still reads back as itself), never the
+    /// reverse. Words and numbers are told apart without a parse attempt: on the ingestion path a thrown JsonException
+    /// per metadata value ("test", "foo") would cost more than the rest of its handling.
+    /// </summary>
+    public static bool IsJson(string text)
+    {
+        if (!MayBeJson(text)) return false;
+        if (text.AsSpan().TrimStart()[0] is not ('{' or '[' or '"')) return true;
+        try { using var _ = JsonDocument.Parse(text, DeepJson); return true; }
+        catch (JsonException) { return false; }
+    }
+
+    static readonly JsonDocumentOptions DeepJson = new() { MaxDepth = 512 };
+
+    /// <summary>
+    /// The cheap half of <see cref="IsJson"/>: false for text that cannot be JSON, decided without parsing; objects,
+    /// arrays and strings are left to a parse (readers parse them anyway).
+    /// </summary>
+    public static bool MayBeJson(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Length == 0) return false;
+        return trimmed[0] switch
+        {
+            't' or 'f' or 'n' => trimmed is "true" or "false" or "null",
+            '-' or (>= '0' and <= '9') => double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _),
+            '{' or '[' or '"' => true,
+            _ => false,
+        };
+    }
+
     /// <summary>A string property, or null when it is absent, not a string, or does not transcode.</summary>
     public static string? SafeString(JsonElement obj, string name)
     {

@@ -36,11 +36,4 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, ILogger<Redis
             return new Decision(true, perMinute, perMinute, Window);
         }
     }
-
-    /// <summary>The count so far in the current window, without counting (0 when Redis cannot answer).</summary>
-    public async Task<long> PeekAsync(string resource, string subject)
-    {
-        try { return (long?)await redis.GetDatabase().StringGetAsync($"langfuse:ratelimit:{resource}:{subject}") ?? 0; }
-        catch (Exception e) when (e is RedisException or TimeoutException) { return 0; }
-    }
 }

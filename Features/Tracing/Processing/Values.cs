@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.Processing;
 
@@ -56,42 +57,9 @@ public static partial class Values
         if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
             var text = v.GetValue<string>();
-            return IsJson(text) ? JsonSerializer.Serialize(text) : text;
+            return JsonText.IsJson(text) ? JsonSerializer.Serialize(text) : text;
         }
         return Stringify(value) ?? "null";
-    }
-
-    /// <summary>
-    /// Whether text may parse as JSON when read back (<see cref="Storage.ApiViews.ParseIfPossible"/>). It may say yes
-    /// for text that is not JSON (such text is then quoted needlessly, and still reads back as itself), never the
-    /// reverse. Words and numbers are told apart without a parse attempt: on the ingestion path a thrown JsonException
-    /// per metadata value ("test", "foo") would cost more than the rest of its handling.
-    /// </summary>
-    public static bool IsJson(string text)
-    {
-        if (!MayBeJson(text)) return false;
-        if (text.AsSpan().TrimStart()[0] is not ('{' or '[' or '"')) return true;
-        try { using var _ = JsonDocument.Parse(text, DeepJson); return true; }
-        catch (JsonException) { return false; }
-    }
-
-    static readonly JsonDocumentOptions DeepJson = new() { MaxDepth = 512 };
-
-    /// <summary>
-    /// The cheap half of <see cref="IsJson"/>: false for text that cannot be JSON, decided without parsing; objects,
-    /// arrays and strings are left to a parse (readers parse them anyway).
-    /// </summary>
-    public static bool MayBeJson(string text)
-    {
-        var trimmed = text.AsSpan().Trim();
-        if (trimmed.Length == 0) return false;
-        return trimmed[0] switch
-        {
-            't' or 'f' or 'n' => trimmed is "true" or "false" or "null",
-            '-' or (>= '0' and <= '9') => double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _),
-            '{' or '[' or '"' => true,
-            _ => false,
-        };
     }
 
     public static string IsoMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");

@@ -15,8 +15,8 @@ public static class ApiViews
     public static JsonNode? ParseIfPossible(string? text)
     {
         if (text is null) return null;
-        // The same rule decides what the write side quotes (Values.IsJson), so the two sides agree on what parses.
-        if (Values.MayBeJson(text))
+        // The same rule decides what the write side quotes (JsonText.IsJson), so the two sides agree on what parses.
+        if (Infrastructure.Http.JsonText.MayBeJson(text))
         {
             try { return JsonNode.Parse(text, documentOptions: DeepDocuments); } catch (JsonException) { }
         }

@@ -37,7 +37,7 @@ public sealed class MetadataTextTests
         JsonNode deep = new JsonObject { ["leaf"] = "bottom" };
         for (var i = 0; i < 200; i++) deep = new JsonObject { ["level"] = deep };
         var text = deep.ToJsonString(new System.Text.Json.JsonSerializerOptions { MaxDepth = 512 });
-        Values.IsJson(text).ShouldBeTrue();
+        Langfuse.Infrastructure.Http.JsonText.IsJson(text).ShouldBeTrue();
         ApiViews.ParseIfPossible(text).ShouldBeOfType<JsonObject>();
     }
 
@@ -49,5 +49,5 @@ public sealed class MetadataTextTests
     [InlineData("{\"a\":1}", true)]
     [InlineData("{not json", false)]
     [InlineData("", false)]
-    public void Words_are_told_from_json_without_parsing_them(string text, bool json) => Values.IsJson(text).ShouldBe(json);
+    public void Words_are_told_from_json_without_parsing_them(string text, bool json) => Langfuse.Infrastructure.Http.JsonText.IsJson(text).ShouldBe(json);
 }
