@@ -5,6 +5,9 @@ using Langfuse.Features.Health;
 using Langfuse.Features.Datasets;
 using Langfuse.Features.Models;
 using Langfuse.Features.Projects;
+using Langfuse.Features.Organizations;
+using Langfuse.Features.Users;
+using Langfuse.Features.AuditLog;
 using Langfuse.Features.Prompts;
 using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Auth;
@@ -52,8 +55,12 @@ builder.Services.AddLangfuseTelemetry(settings);
 
 builder.Services.AddLangfuseStores(settings);
 builder.Services.AddLangfuseAuth();
+builder.Services.AddLangfuseWebSessions(settings);
 builder.Services.AddSingleton<StoreProbe>();
 builder.Services.AddProjectsFeature();
+builder.Services.AddOrganizationsFeature();
+builder.Services.AddUsersFeature();
+builder.Services.AddAuditLogFeature();
 builder.Services.AddModelsFeature();
 builder.Services.AddPromptsFeature();
 builder.Services.AddDatasetsFeature();
@@ -94,7 +101,9 @@ app.UseSerilogRequestLogging(o => o.GetLevel = (ctx, _, ex) =>
     ex is not null || ctx.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
     : ctx.Request.Path.StartsWithSegments("/api/public/health") ? Serilog.Events.LogEventLevel.Verbose
     : Serilog.Events.LogEventLevel.Debug);
+app.UsePublicUrlScheme(settings);
 app.UseAuthentication();
+app.UseCsrfProtection();
 app.UseMiddleware<Langfuse.Infrastructure.RateLimiting.PublicApiLimits>();
 app.UseAuthorization();
 app.UseFastEndpoints(c =>
@@ -102,6 +111,7 @@ app.UseFastEndpoints(c =>
     c.Errors.ResponseBuilder = PublicApiErrors.ValidationBody;
     c.Errors.StatusCode = StatusCodes.Status400BadRequest;
     c.Serializer.Options.MaxDepth = 512;
+    c.Serializer.Options.Converters.Add(new Langfuse.Infrastructure.Http.UtcTimestampConverter());
 });
 app.UseSwaggerGen(uiConfig: ui => ui.Path = "/api/public/docs");
 

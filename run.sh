@@ -26,6 +26,9 @@ DEFAULT_PK=pk-lf-$(cat /proc/sys/kernel/random/uuid)
 DEFAULT_SK=sk-lf-$(cat /proc/sys/kernel/random/uuid)
 SECRETS
 fi
+# Added for the initial web app user (secrets.env files made before it lack the line).
+grep -q '^DEFAULT_USER_PASSWORD=' "$DATA/secrets.env" \
+  || echo "DEFAULT_USER_PASSWORD=lf-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')-9!" >> "$DATA/secrets.env"
 source "$DATA/secrets.env"
 
 start_postgres "$(prepare_store_dir "$DATA" postgres)" "$PG_PORT" "$PG_PASSWORD" on
@@ -51,6 +54,10 @@ export LANGFUSE_INIT_PROJECT_ID=${LANGFUSE_INIT_PROJECT_ID:-local-project}
 export LANGFUSE_INIT_PROJECT_NAME=${LANGFUSE_INIT_PROJECT_NAME:-Local project}
 export LANGFUSE_INIT_PROJECT_PUBLIC_KEY=${LANGFUSE_INIT_PROJECT_PUBLIC_KEY:-$DEFAULT_PK}
 export LANGFUSE_INIT_PROJECT_SECRET_KEY=${LANGFUSE_INIT_PROJECT_SECRET_KEY:-$DEFAULT_SK}
+export LANGFUSE_INIT_USER_EMAIL=${LANGFUSE_INIT_USER_EMAIL:-admin@local.test}
+export LANGFUSE_INIT_USER_NAME=${LANGFUSE_INIT_USER_NAME:-Admin}
+export LANGFUSE_INIT_USER_PASSWORD=${LANGFUSE_INIT_USER_PASSWORD:-$DEFAULT_USER_PASSWORD}
+export NEXTAUTH_URL=${NEXTAUTH_URL:-http://localhost:$PORT}
 
 echo "Building ..."
 dotnet build Langfuse.csproj -c Release -nologo -v q -o "$DATA/app" >/dev/null
@@ -59,6 +66,8 @@ if [ "${1:-}" = "dead-letters" ]; then cd "$DATA/app"; exec dotnet Langfuse.dll 
 cat <<INFO
 
   Langfuse for .NET: http://localhost:$PORT   (API docs: http://localhost:$PORT/api/public/docs)
+  Sign in as $LANGFUSE_INIT_USER_EMAIL, initial password $LANGFUSE_INIT_USER_PASSWORD
+  (kept in $DATA/secrets.env; a password changed in the app is not reset by this script)
   LANGFUSE_BASEURL=http://localhost:$PORT
   LANGFUSE_PUBLIC_KEY=$LANGFUSE_INIT_PROJECT_PUBLIC_KEY
   LANGFUSE_SECRET_KEY=$LANGFUSE_INIT_PROJECT_SECRET_KEY

@@ -1,3 +1,4 @@
+using Langfuse.Features.Organizations;
 using Langfuse.Infrastructure.Auth;
 using Marten;
 
@@ -13,11 +14,14 @@ public sealed class ProjectProvisioning(IDocumentStore store, SecretHasher hashe
         await using var session = store.LightweightSession();
         var org = await session.LoadAsync<Organization>(orgId, ct) ?? new Organization { Id = orgId, CreatedAt = DateTimeOffset.UtcNow };
         org.Name = orgName;
+        org.UpdatedAt = DateTimeOffset.UtcNow;
         var project = await session.LoadAsync<Project>(projectId, ct) ?? new Project { Id = projectId, CreatedAt = DateTimeOffset.UtcNow };
+        if (project.DeletedAt is not null) throw new InvalidOperationException($"Project {projectId} was deleted.");
         if (project.OrganizationId.Length > 0 && project.OrganizationId != orgId)
             throw new InvalidOperationException($"Project {projectId} already belongs to organization {project.OrganizationId}.");
         project.OrganizationId = orgId;
         project.Name = projectName;
+        project.UpdatedAt = DateTimeOffset.UtcNow;
         session.Store(org);
         session.Store(project);
         await session.SaveChangesAsync(ct);

@@ -51,4 +51,14 @@ public sealed class PromptCache(IConnectionMultiplexer redis, ILogger<PromptCach
             throw new PromptException(503, $"The prompt was saved but the cache could not be invalidated ({e.Message}); retry the request");
         }
     }
+
+    /// <summary>Every cached entry of a deleted project (the entries would expire on their own; erasure should not wait for that).</summary>
+    public async Task ForgetProjectAsync(string projectId)
+    {
+        var db = redis.GetDatabase();
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            await foreach (var key in server.KeysAsync(db.Database, $"langfuse:prompt:{projectId}:*", pageSize: 500))
+                await db.KeyDeleteAsync(key);
+        await db.KeyDeleteAsync(GenerationKey(projectId));
+    }
 }

@@ -15,6 +15,7 @@ public static class PromptsModule
             opts.Schema.For<PromptHead>().UseOptimisticConcurrency(true).Index(h => h.Name);
         });
         services.AddSingleton<PromptCache>();
+        services.AddSingleton<Projects.IProjectDataOwner, PromptProjectData>();
         services.AddSingleton<PromptService>();
         return services;
     }

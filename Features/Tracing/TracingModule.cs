@@ -25,6 +25,7 @@ public static class TracingModule
         services.AddSingleton<TraceLookup>();
         services.AddSingleton<ListTraces.TraceListReads>();
         services.AddSingleton<DeleteTraces.TraceDeletion>();
+        services.AddSingleton<Projects.IProjectDataOwner, TracingProjectData>();
         services.AddSingleton<IngestionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionPipeline>());
         return services;

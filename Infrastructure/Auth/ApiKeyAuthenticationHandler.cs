@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Langfuse.Infrastructure.Auth;
@@ -16,14 +15,14 @@ namespace Langfuse.Infrastructure.Auth;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IApiKeyStore keys, SecretHasher hasher, IMemoryCache cache, FailedKeys failedKeys,
+    IApiKeyStore keys, SecretHasher hasher, ApiKeyCache cache, FailedKeys failedKeys,
     RateLimiting.RedisRateLimiter limiter, Configuration.LangfuseSettings settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Scheme = "LangfuseApiKey";
     public const string AccessClaim = "langfuse_access";
     public const string ScoresPolicy = "ScoresOrProject";
-    static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
+    public const string OrganizationPolicy = "OrganizationKey";
     const string FailureItem = "langfuse.auth.failure";
     const string StoreDownItem = "langfuse.auth.store-down";
     const string LimitedItem = "langfuse.auth.limited";
@@ -68,25 +67,27 @@ public sealed class ApiKeyAuthenticationHandler(
         var publicKey = decoded[..colon];
         var secretHash = hasher.Hash(decoded[(colon + 1)..]);
 
-        var key = await Cached("secret:" + secretHash, ct => keys.FindBySecretHashAsync(secretHash, ct));
+        var key = await Cached(ApiKeyCache.SecretEntry(secretHash), ct => keys.FindBySecretHashAsync(secretHash, ct));
         if (key is null || !FixedTimeEquals(publicKey, key.PublicKey)) return Failure("Invalid credentials");
-        return Success(key, AccessLevel.Project);
+        return Success(key, key.IsOrganizationKey ? AccessLevel.Organization : AccessLevel.Project);
     }
 
     async Task<AuthenticateResult> BearerAsync(string publicKey)
     {
         if (publicKey.Length == 0) return Failure("Invalid authorization header");
-        var key = await Cached("public:" + publicKey, ct => keys.FindByPublicKeyAsync(publicKey, ct));
+        var key = await Cached(ApiKeyCache.PublicEntry(publicKey), ct => keys.FindByPublicKeyAsync(publicKey, ct));
         if (key is null || !FixedTimeEquals(publicKey, key.PublicKey)) return Failure("Invalid public key");
+        // Langfuse: organization keys are never accepted as Bearer (public key alone).
+        if (key.IsOrganizationKey) return Failure("Organization API keys need the secret key (Basic auth)");
         return Success(key, AccessLevel.Scores);
     }
 
     async Task<StoredApiKey?> Cached(string cacheKey, Func<CancellationToken, Task<StoredApiKey?>> load)
     {
-        if (cache.TryGetValue(cacheKey, out StoredApiKey? hit)) return hit;
+        if (cache.TryGet(cacheKey, out var hit)) return hit;
         if (failedKeys.IsKnownBad(cacheKey)) return null;
         var key = await load(Context.RequestAborted);
-        if (key is not null) cache.Set(cacheKey, key, CacheFor);
+        if (key is not null) cache.Set(cacheKey, key);
         else failedKeys.RememberBad(cacheKey);
         return key;
     }
@@ -102,7 +103,7 @@ public sealed class ApiKeyAuthenticationHandler(
         [
             new Claim(ClaimTypes.NameIdentifier, key.Id),
             new Claim("project_id", key.ProjectId),
-            new Claim(AccessClaim, access == AccessLevel.Project ? "project" : "scores"),
+            new Claim(AccessClaim, access switch { AccessLevel.Project => "project", AccessLevel.Organization => "organization", _ => "scores" }),
         ], Scheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
     }
@@ -131,6 +132,17 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        return Response.WriteAsJsonAsync(new { message = "Access denied - insufficient permissions for this endpoint" });
+        // Langfuse's wording for each mismatch between the key and the endpoint.
+        var message = (Context.Features.Get<ProjectScope>()?.Access, IsOrganizationEndpoint()) switch
+        {
+            (AccessLevel.Organization, false) => "Project ID not found for API token. Are you using an organization key?",
+            (_, true) => "Invalid API key. Organization-scoped API key required for this operation.",
+            _ => "Access denied - insufficient permissions for this endpoint",
+        };
+        return Response.WriteAsJsonAsync(new { message });
     }
+
+    bool IsOrganizationEndpoint() =>
+        Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .Any(a => a.Policy == OrganizationPolicy) == true;
 }

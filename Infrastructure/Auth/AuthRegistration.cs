@@ -12,6 +12,8 @@ public static class AuthRegistration
     public static IServiceCollection AddLangfuseAuth(this IServiceCollection services)
     {
         services.AddMemoryCache();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<SecretHasher>();
         services.AddSingleton<FailedKeys>();
         services.AddSingleton<RateLimiting.RedisRateLimiter>();
@@ -23,9 +25,15 @@ public static class AuthRegistration
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiKeyAuthenticationHandler.AccessClaim, "project")
                 .Build();
+            // Scores accept project keys and Bearer public keys; never organization keys.
             o.AddPolicy(ApiKeyAuthenticationHandler.ScoresPolicy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.Scheme)
-                .RequireAuthenticatedUser());
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyAuthenticationHandler.AccessClaim, "project", "scores"));
+            o.AddPolicy(ApiKeyAuthenticationHandler.OrganizationPolicy, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyAuthenticationHandler.AccessClaim, "organization"));
         });
         return services;
     }

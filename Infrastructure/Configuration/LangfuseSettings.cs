@@ -32,6 +32,7 @@ public sealed record LangfuseSettings
     public int ReadSplitMinRows { get; init; } = 50_000;
     public InitSettings? Init { get; init; }
     public LimitSettings Limits { get; init; } = new();
+    public IdentitySettings Identity { get; init; } = new();
 
     public bool RunsApi => Role is ServiceRole.All or ServiceRole.Api;
     public bool RunsWorkers => Role is ServiceRole.All or ServiceRole.Worker;
@@ -76,7 +77,10 @@ public sealed record LangfuseSettings
                 ReadMaxExecutionSeconds = ParsePositive(config, "LANGFUSE_READ_MAX_EXECUTION_SECONDS", 30),
                 ReadMaxMemoryBytes = ParsePositiveLong(config, "LANGFUSE_READ_MAX_MEMORY_BYTES", 2_000_000_000),
             },
+            Identity = IdentitySettings.From(config),
         };
+        if (settings.Identity.InitUser is not null && settings.Init is null)
+            throw new ConfigurationException("LANGFUSE_INIT_USER_EMAIL needs LANGFUSE_INIT_ORG_ID: the initial user owns the initial organization.");
         RefuseExampleSecrets(config);
         return settings;
     }
@@ -87,6 +91,8 @@ public sealed record LangfuseSettings
         ("SALT", "change-me-salt"),
         ("ENCRYPTION_KEY", new string('0', 64)),
         ("LANGFUSE_INIT_PROJECT_SECRET_KEY", "sk-lf-1234567890"),
+        ("NEXTAUTH_SECRET", "change-me-nextauth-secret"),
+        ("LANGFUSE_INIT_USER_PASSWORD", "change-me-password1!"),
     ];
 
     /// <summary>
@@ -140,7 +146,7 @@ public sealed record LangfuseSettings
         return builder.ConnectionString;
     }
 
-    static Uri ParseHttpUrl(string name, string value)
+    internal static Uri ParseHttpUrl(string name, string value)
     {
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https"))
             return uri;
@@ -157,11 +163,11 @@ public sealed record LangfuseSettings
             ? port
             : throw new ConfigurationException($"{name} must be a TCP port between 1 and 65535 (got \"{value}\").");
 
-    static int ParsePositive(IConfiguration config, string name, int fallback) => (int)ParseWhole(config, name, fallback, 1, int.MaxValue);
+    internal static int ParsePositive(IConfiguration config, string name, int fallback) => (int)ParseWhole(config, name, fallback, 1, int.MaxValue);
     static int ParseNonNegative(IConfiguration config, string name, int fallback) => (int)ParseWhole(config, name, fallback, 0, int.MaxValue);
     static long ParsePositiveLong(IConfiguration config, string name, long fallback) => ParseWhole(config, name, fallback, 1, long.MaxValue);
 
-    static long ParseWhole(IConfiguration config, string name, long fallback, long min, long max)
+    internal static long ParseWhole(IConfiguration config, string name, long fallback, long min, long max)
     {
         var value = Get(config, name);
         if (value is null) return fallback;
@@ -266,5 +272,54 @@ public sealed record InitSettings(
             throw new ConfigurationException("LANGFUSE_INIT_PROJECT_SECRET_KEY must start with sk-lf-.");
         return new InitSettings(orgId, LangfuseSettings.Get(config, "LANGFUSE_INIT_ORG_NAME") ?? orgId,
             projectId, LangfuseSettings.Get(config, "LANGFUSE_INIT_PROJECT_NAME") ?? projectId, pk, sk);
+    }
+}
+
+/// <summary>Sign-in and web sessions, under the names Langfuse uses for them.</summary>
+public sealed record IdentitySettings
+{
+    /// <summary>AUTH_DISABLE_SIGNUP=true: only invited (or initial) users get accounts; sign-up answers 403.</summary>
+    public bool DisableSignup { get; init; }
+    /// <summary>NEXTAUTH_URL: the address people open the web app at; an https address makes every cookie Secure, and invitation links point there.</summary>
+    public Uri? PublicUrl { get; init; }
+    /// <summary>NEXTAUTH_SECRET: encrypts the cookie-signing keys kept in Postgres (falls back to a key derived from SALT).</summary>
+    public string? SessionSecret { get; init; }
+    /// <summary>AUTH_SESSION_MAX_AGE, in minutes as in Langfuse (default 30 days); each use of a session renews it.</summary>
+    public int SessionMaxAgeMinutes { get; init; } = 30 * 24 * 60;
+    /// <summary>LANGFUSE_PASSWORD_HASH_ITERATIONS: PBKDF2-HMAC-SHA512 rounds (OWASP's 2023 advice: 210,000).</summary>
+    public int PasswordHashIterations { get; init; } = 210_000;
+    /// <summary>Sign-in attempts per minute for one email address, and for one client address, across instances.</summary>
+    public int SignInPerMinutePerAccount { get; init; } = 10;
+    public int SignInPerMinutePerClient { get; init; } = 30;
+    public InitUserSettings? InitUser { get; init; }
+
+    public static IdentitySettings From(IConfiguration config)
+    {
+        var url = LangfuseSettings.Get(config, "NEXTAUTH_URL");
+        return new IdentitySettings
+        {
+            DisableSignup = string.Equals(LangfuseSettings.Get(config, "AUTH_DISABLE_SIGNUP"), "true", StringComparison.OrdinalIgnoreCase),
+            PublicUrl = url is null ? null : LangfuseSettings.ParseHttpUrl("NEXTAUTH_URL", url),
+            SessionSecret = LangfuseSettings.Get(config, "NEXTAUTH_SECRET"),
+            SessionMaxAgeMinutes = LangfuseSettings.ParsePositive(config, "AUTH_SESSION_MAX_AGE", 30 * 24 * 60),
+            PasswordHashIterations = (int)LangfuseSettings.ParseWhole(config, "LANGFUSE_PASSWORD_HASH_ITERATIONS", 210_000, 1_000, 10_000_000),
+            SignInPerMinutePerAccount = LangfuseSettings.ParsePositive(config, "LANGFUSE_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_MINUTE", 10),
+            SignInPerMinutePerClient = LangfuseSettings.ParsePositive(config, "LANGFUSE_RATE_LIMIT_SIGN_IN_PER_CLIENT_PER_MINUTE", 30),
+            InitUser = InitUserSettings.From(config),
+        };
+    }
+}
+
+/// <summary>LANGFUSE_INIT_USER_*: a user created at start-up as owner of the initial organization.</summary>
+public sealed record InitUserSettings(string Email, string Name, string Password)
+{
+    public static InitUserSettings? From(IConfiguration config)
+    {
+        var email = LangfuseSettings.Get(config, "LANGFUSE_INIT_USER_EMAIL");
+        var password = LangfuseSettings.Get(config, "LANGFUSE_INIT_USER_PASSWORD");
+        if (email is null && password is null) return null;
+        if (email is null || password is null)
+            throw new ConfigurationException("LANGFUSE_INIT_USER_EMAIL and LANGFUSE_INIT_USER_PASSWORD must be set together.");
+        return new InitUserSettings(email, LangfuseSettings.Get(config, "LANGFUSE_INIT_USER_NAME") ?? email, password);
     }
 }

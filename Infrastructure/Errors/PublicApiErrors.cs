@@ -41,10 +41,22 @@ public static class PublicApiErrors
             await context.Response.WriteAsJsonAsync(new { message = "Internal Server Error", error = "Internal Server Error", correlationId });
         }));
 
+        // A business rule that refused the request (thrown by a handler): its status and message in Langfuse's shape,
+        // answered here rather than by the exception handler, which would log every refusal as a server error.
+        app.Use(async (context, next) =>
+        {
+            try { await next(context); }
+            catch (ApiProblem problem) when (!context.Response.HasStarted)
+            {
+                if (problem.RetryAfterSeconds is { } retry) context.Response.Headers.RetryAfter = retry.ToString();
+                await WriteAsync(context, problem.Status, problem.Message, problem.ErrorName);
+            }
+        });
+
         app.UseStatusCodePages(async statusContext =>
         {
             var context = statusContext.HttpContext;
-            if (!context.Request.Path.StartsWithSegments(PublicPrefix)) return;
+            if (!context.Request.Path.StartsWithSegments(PublicPrefix) && !context.Request.Path.StartsWithSegments(Auth.WebSessions.Prefix)) return;
             switch (context.Response.StatusCode)
             {
                 case 404: await WriteAsync(context, 404, $"Route {context.Request.Method} {context.Request.Path} not found", "LangfuseNotFoundError"); break;

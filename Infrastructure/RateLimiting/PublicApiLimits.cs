@@ -30,9 +30,11 @@ public sealed class PublicApiLimits(RequestDelegate next, RedisRateLimiter limit
             return;
         }
         var (resource, perMinute) = Resource(context.Request.Method, path);
+        // Organization keys (administration API) count against their organization.
+        var subject = scope.Access == AccessLevel.Organization ? "org:" + scope.OrganizationId : scope.ProjectId;
         if (perMinute > 0)
         {
-            var decision = await limiter.HitAsync(resource, scope.ProjectId, perMinute);
+            var decision = await limiter.HitAsync(resource, subject, perMinute);
             var headers = context.Response.Headers;
             headers["X-RateLimit-Limit"] = decision.Limit.ToString();
             headers["X-RateLimit-Remaining"] = decision.Remaining.ToString();
@@ -48,7 +50,7 @@ public sealed class PublicApiLimits(RequestDelegate next, RedisRateLimiter limit
             await next(context);
             return;
         }
-        var gate = _readers.GetOrAddBounded(scope.ProjectId, _ => new SemaphoreSlim(settings.Limits.ReadConcurrencyPerProject), 10_000);
+        var gate = _readers.GetOrAddBounded(subject, _ => new SemaphoreSlim(settings.Limits.ReadConcurrencyPerProject), 10_000);
         if (!await gate.WaitAsync(QueueFor, context.RequestAborted))
         {
             await TooManyAsync(context, TimeSpan.FromSeconds(1), $"Too many concurrent reads: at most {settings.Limits.ReadConcurrencyPerProject} at a time for this project");

@@ -1,4 +1,5 @@
 using FastEndpoints;
+using Langfuse.Features.Organizations;
 using Langfuse.Infrastructure.Auth;
 using Marten;
 
@@ -18,18 +19,8 @@ sealed class Endpoint(IQuerySession session) : EndpointWithoutRequest<Response>
         var scope = HttpContext.Project();
         var project = await session.LoadAsync<Project>(scope.ProjectId, ct);
         var org = await session.LoadAsync<Organization>(scope.OrganizationId, ct);
-        if (project is null || org is null)
-        {
-            await Send.OkAsync(new Response([]), ct);
-            return;
-        }
-        await Send.OkAsync(new Response([
-            new ProjectItem(project.Id, project.Name, new OrganizationItem(org.Id, org.Name), project.Metadata, project.RetentionDays),
-        ]), ct);
+        await Send.OkAsync(new Response(project is null || org is null || project.DeletedAt is not null ? [] : [PublicProject.Of(project, org)]), ct);
     }
 }
 
-sealed record Response(IReadOnlyList<ProjectItem> Data);
-sealed record ProjectItem(string Id, string Name, OrganizationItem Organization, Dictionary<string, object?> Metadata,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? RetentionDays);
-sealed record OrganizationItem(string Id, string Name);
+public sealed record Response(IReadOnlyList<PublicProject> Data);

@@ -85,6 +85,14 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
                 $"ALTER TABLE ingestion_events DELETE WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {Sql.InList(chunk)}"), ct);
     }
 
+    /// <summary>Everything of one deleted project, in every table (no tombstones: nothing of the project is read again).</summary>
+    public async Task EraseProjectAsync(string projectId, CancellationToken ct)
+    {
+        foreach (var table in new[] { "traces", "observations", "scores", "ingestion_events", "quarantined_events" })
+            await clickHouse.ExecuteAsync(Sql.Of($"ALTER TABLE {Sql.Trusted(SqlLiteral.Identifier(table))} DELETE WHERE project_id = {projectId}"), ct);
+        await WaitForMutationsAsync(ct);
+    }
+
     sealed record Pending(ulong N);
 
     /// <summary>
@@ -98,7 +106,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         while (true)
         {
             var pending = (await clickHouse.QueryAsync<Pending>(Sql.Of(
-                $"SELECT count() AS n FROM system.mutations WHERE database = {clickHouse.Database} AND table IN ('traces', 'observations', 'scores', 'ingestion_events') AND is_done = 0"), ct)).Single().N;
+                $"SELECT count() AS n FROM system.mutations WHERE database = {clickHouse.Database} AND table IN ('traces', 'observations', 'scores', 'ingestion_events', 'quarantined_events') AND is_done = 0"), ct)).Single().N;
             if (pending == 0) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{pending} ClickHouse mutation(s) still running after 10 minutes");
             await Task.Delay(delay, ct);

@@ -22,6 +22,9 @@ public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObs
     static string StampsKey(string projectId) => $"langfuse:daily:stamps:{projectId}";
     static string RollupsKey(string projectId) => $"langfuse:daily:rollups:{projectId}";
 
+    public Task ForgetProjectAsync(string projectId) =>
+        redis.GetDatabase().KeyDeleteAsync([SequenceKey(projectId), StampsKey(projectId), RollupsKey(projectId)]);
+
     public static string DayOf(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis).UtcDateTime.ToString("yyyy-MM-dd");
 
     public async Task RowsWrittenAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)

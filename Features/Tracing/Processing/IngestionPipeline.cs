@@ -215,8 +215,11 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
     }
 }
 
-/// <summary>Wolverine handler for batches taken off the Redis stream.</summary>
+/// <summary>Wolverine handler for batches taken off the Redis stream. Batches of a project deleted since they were accepted are dropped.</summary>
 public static class IngestBatchHandler
 {
-    public static Task Handle(IngestBatch batch, IngestionPipeline pipeline, CancellationToken ct) => pipeline.SubmitAsync(batch, ct);
+    public static async Task Handle(IngestBatch batch, IngestionPipeline pipeline, Projects.ProjectLiveness projects, CancellationToken ct)
+    {
+        if (await projects.IsLiveAsync(batch.ProjectId, ct)) await pipeline.SubmitAsync(batch, ct);
+    }
 }

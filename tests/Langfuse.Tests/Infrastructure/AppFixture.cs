@@ -17,17 +17,24 @@ public class AppFixture : IAsyncLifetime
     /// <summary>Settings that differ from the environment for this host (for example a store behind a fault proxy).</summary>
     protected virtual IDictionary<string, string> Overrides => new Dictionary<string, string>();
 
-    public virtual async Task InitializeAsync()
+    public virtual async Task InitializeAsync() => Host = await StartInstanceAsync();
+
+    /// <summary>Another instance of the service with this fixture's settings, on the same stores (the caller disposes it).</summary>
+    public async Task<IAlbaHost> StartInstanceAsync()
     {
         JasperFxEnvironment.AutoStartHost = true;
-        Host = await AlbaHost.For<Program>(builder =>
+        return await AlbaHost.For<Program>(builder =>
         {
             // Every list and count of the tests goes through the per-range reads that large projects use.
             builder.UseSetting("LANGFUSE_READ_SPLIT_MIN_ROWS", "2");
+            // Password hashing at 1,000 rounds instead of 210,000: the tests create hundreds of users, and the rounds
+            // are a setting whose effect a unit test checks.
+            builder.UseSetting("LANGFUSE_PASSWORD_HASH_ITERATIONS", "1000");
             foreach (var (key, value) in Overrides) builder.UseSetting(key, value);
             builder.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>();
                 ConfigureServices(services);
             });
         });

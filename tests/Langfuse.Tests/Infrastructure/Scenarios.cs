@@ -14,6 +14,7 @@ public static class Scenarios
             else if (method == HttpMethod.Post) { if (json is null) s.Post.Url(url); else s.Post.Json(json).ToUrl(url); }
             else if (method == HttpMethod.Delete) { if (json is null) s.Delete.Url(url); else s.Delete.Json(json).ToUrl(url); }
             else if (method == HttpMethod.Patch) s.Patch.Json(json!).ToUrl(url);
+            else if (method == HttpMethod.Put) s.Put.Json(json!).ToUrl(url);
             if (project is not null) s.WithRequestHeader("Authorization", project.BasicAuth);
             s.IgnoreStatusCode();
         });
