@@ -1,4 +1,12 @@
 # syntax=docker/dockerfile:1
+# Web stage: the web app's static files, built with Node 20 (the image itself carries no Node).
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/ ./
+RUN npm run build
+
 # Build stage: restore and publish the service (tests, benchmarks and local data are not part of the image).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -7,7 +15,8 @@ RUN dotnet restore Langfuse.csproj
 COPY Program.cs ./
 COPY Features/ Features/
 COPY Infrastructure/ Infrastructure/
-RUN dotnet publish Langfuse.csproj -c Release -o /app --no-restore
+COPY --from=web /web/dist web/dist/
+RUN dotnet publish Langfuse.csproj -c Release -o /app --no-restore -p:SkipWebBuild=true
 
 # Runtime stage: ASP.NET runtime only, as a non-root user. One container runs the API and the workers.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

@@ -13,6 +13,7 @@ using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Configuration;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 using Langfuse.Infrastructure.Persistence;
 using Langfuse.Infrastructure.Telemetry;
@@ -89,6 +90,9 @@ builder.Services.SwaggerDocument(o =>
     {
         s.Title = "Langfuse public API (.NET)";
         s.Version = "v1";
+        // Free JSON (inputs, outputs, metadata) is "any value" in the document, not JsonNode's own members.
+        foreach (var free in new[] { typeof(System.Text.Json.Nodes.JsonNode), typeof(System.Text.Json.Nodes.JsonObject), typeof(System.Text.Json.JsonElement) })
+            s.SchemaSettings.TypeMappers.Add(new NJsonSchema.Generation.TypeMappers.PrimitiveTypeMapper(free, _ => { }));
         s.AddAuth("BasicAuth", new() { Type = NSwag.OpenApiSecuritySchemeType.Basic, Scheme = "basic", Description = "public key : secret key" });
     };
     o.EnableJWTBearerAuth = false;
@@ -114,6 +118,7 @@ app.UseFastEndpoints(c =>
     c.Serializer.Options.Converters.Add(new Langfuse.Infrastructure.Http.UtcTimestampConverter());
 });
 app.UseSwaggerGen(uiConfig: ui => ui.Path = "/api/public/docs");
+app.UseWebApp();
 
 return await app.RunJasperFxCommands(args);
 

@@ -14,6 +14,8 @@ CH_TCP_PORT=${LANGFUSE_TEST_CH_TCP_PORT:-19010}
 PG_PASSWORD=langfuse-test
 CH_PASSWORD=langfuse-test
 
+# The web app's browser tests drive Debian's Chromium (headless, offline; no browser is downloaded).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 stores_install
 start_postgres "$(prepare_store_dir "$DATA" postgres)" "$PG_PORT" "$PG_PASSWORD" off
 PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='langfuse_test'" | grep -q 1 \

@@ -10,6 +10,7 @@ public enum Permission
     OrganizationRead, OrganizationUpdate, OrganizationDelete, ProjectCreate,
     MembersRead, MembersManage, OrganizationKeysRead, OrganizationKeysManage, AuditLogRead,
     ProjectRead, ProjectUpdate, ProjectDelete, ProjectKeysRead, ProjectKeysManage, ProjectMembersRead, ProjectMembersManage,
+    TracesDelete, ScoresWrite,
 }
 
 /// <summary>
@@ -41,6 +42,9 @@ public static class RoleTable
         [Permission.ProjectKeysManage] = Role.Admin,
         [Permission.ProjectMembersRead] = Role.Member,
         [Permission.ProjectMembersManage] = Role.Admin,
+        [Permission.TracesDelete] = Role.Admin,
+        // Annotating is the MEMBER's everyday work; VIEWERs only look.
+        [Permission.ScoresWrite] = Role.Member,
     };
 
     public static Role MinimumRole(Permission permission) => Minimum[permission];

@@ -16,6 +16,9 @@ public sealed record TraceFilter(
     /// <summary>The JSON filter, when given; it takes precedence over the query-parameter filters, as in Langfuse.</summary>
     public Sql? JsonConditions { get; init; }
 
+    /// <summary>The web app's search box: the exact trace id, or a part of the name, user id or session id (any case).</summary>
+    public string? Search { get; init; }
+
     static readonly Dictionary<string, string> OrderColumns = new()
     {
         ["id"] = "id", ["timestamp"] = "timestamp", ["name"] = "name", ["userId"] = "user_id", ["release"] = "release",
@@ -57,6 +60,8 @@ public sealed record TraceFilter(
         if (Version is not null) conditions.Add(Sql.Of($"version = {Version}"));
         if (Release is not null) conditions.Add(Sql.Of($"release = {Release}"));
         if (Environments.Count > 0) conditions.Add(Sql.Of($"has({Environments}, environment)"));
+        if (Search is { Length: > 0 } s)
+            conditions.Add(Sql.Of($"(id = {s} OR positionCaseInsensitive(ifNull(name, ''), {s}) > 0 OR positionCaseInsensitive(ifNull(user_id, ''), {s}) > 0 OR positionCaseInsensitive(ifNull(session_id, ''), {s}) > 0)"));
         return Sql.Join(" AND ", conditions);
     }
 

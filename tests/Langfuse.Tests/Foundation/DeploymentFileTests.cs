@@ -81,6 +81,9 @@ public sealed class DeploymentFileTests
         dockerfile.ShouldContain("USER app");
         dockerfile.ShouldContain("EXPOSE 3000");
         dockerfile.ShouldContain("HEALTHCHECK");
-        dockerfile.Split('\n').Count(l => l.StartsWith("FROM ")).ShouldBe(2);
+        // Node builds the web app, the SDK publishes, the runtime image carries neither.
+        dockerfile.Split('\n').Where(l => l.StartsWith("FROM ")).Select(l => l.Split(' ')[1].Split(':')[0])
+            .ShouldBe(["node", "mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/aspnet"]);
+        dockerfile.ShouldContain("-p:SkipWebBuild=true");
     }
 }
