@@ -76,14 +76,14 @@ try {
   for (let i = 0; i < 30 && !found; i++) {
     await search.fill(`story-${run}`);
     await search.press("Enter");
-    found = await page.getByRole("link", { name: `story-${run}` }).isVisible().catch(() => false)
-      || await page.getByRole("link", { name: `story-${run}` }).waitFor({ timeout: 1000 }).then(() => true, () => false);
+    found = await page.getByRole("link", { name: `story-${run}`, exact: true }).isVisible().catch(() => false)
+      || await page.getByRole("link", { name: `story-${run}`, exact: true }).waitFor({ timeout: 1000 }).then(() => true, () => false);
   }
   if (!found) await fail(page, "the SDK's trace never appeared in the table");
 
   // Open it: tree, timeline, input, output, cost.
   await timed("trace page", async () => {
-    await page.getByRole("link", { name: `story-${run}` }).click();
+    await page.getByRole("link", { name: `story-${run}`, exact: true }).click();
     await page.getByRole("tree", { name: "Observations" }).waitFor();
   });
   await page.getByRole("treeitem", { name: /GENERATION answer/ }).waitFor();
@@ -107,25 +107,36 @@ try {
 
   // The live tail: a second trace shows up without reloading.
   await page.goto(`${base}/project/${projectId}/traces`);
-  await page.getByRole("link", { name: `story-${run}` }).waitFor();
+  await page.getByRole("link", { name: `story-${run}`, exact: true }).waitFor();
   await page.getByLabel("Live").check();
   const sent = Date.now();
   await send(`story-second-${run}`, `story-trace-2-${run}`);
-  await page.getByRole("link", { name: `story-second-${run}` }).waitFor({ timeout: 20000 });
+  await page.getByRole("link", { name: `story-second-${run}`, exact: true }).waitFor({ timeout: 20000 });
   timings["live tail (SDK flush to row on screen)"] = Date.now() - sent;
 
   // Delete the first trace.
   await page.getByRole("link", { name: `story-${run}`, exact: true }).click();
   await page.getByRole("button", { name: "Delete trace" }).click();
   await page.waitForURL(`${base}/project/${projectId}/traces`);
-  await page.getByRole("link", { name: `story-second-${run}` }).waitFor();
+  await page.getByRole("link", { name: `story-second-${run}`, exact: true }).waitFor();
   if (await page.getByRole("link", { name: `story-${run}`, exact: true }).count()) await fail(page, "the deleted trace is still listed");
+
+  // The dashboard and the generations table show the remaining trace's model and cost.
+  await timed("dashboard", async () => {
+    await page.goto(`${base}/project/${projectId}`);
+    await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+    await page.locator(".card table td", { hasText: "gpt-4o-mini" }).first().waitFor();
+  });
+  await page.goto(`${base}/project/${projectId}/observations`);
+  await page.getByRole("cell", { name: "gpt-4o-mini" }).first().waitFor();
 
   await langfuse.shutdownAsync();
   await browser.close();
   console.log(JSON.stringify({ projectId, timings }));
 } catch (e) {
   console.error(e);
+  for (const p of browser.contexts().flatMap((c) => c.pages()))
+    console.error(`at ${p.url()}:\n${(await p.locator("main").innerHTML().catch(() => "")).slice(0, 1500)}`);
   await browser.close();
   process.exit(1);
 }

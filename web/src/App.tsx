@@ -12,6 +12,8 @@ import { SessionDetail, Sessions } from "./pages/Sessions";
 import { Users } from "./pages/Users";
 import { DashboardPage } from "./pages/Dashboard";
 import { Observations } from "./pages/Observations";
+import { OrganizationSettings } from "./pages/OrganizationSettings";
+import { Account } from "./pages/Account";
 
 export function App() {
   const { path } = useLocation();
@@ -34,6 +36,9 @@ export function App() {
   let params: Record<string, string> | null;
   if ((params = match("/auth/invitation/:id", path))) return <AcceptInvitation id={params.id} />;
   if (path === "/setup") return <Layout><Setup /></Layout>;
+  if (path === "/account") return <Layout><Account /></Layout>;
+  if ((params = match("/organization/:organizationId/settings", path)))
+    return <Layout><OrganizationSettings organizationId={params.organizationId} /></Layout>;
   if ((params = match("/project/:projectId/traces", path))) return <Layout projectId={params.projectId}><Traces projectId={params.projectId} /></Layout>;
   if ((params = match("/project/:projectId/traces/:traceId", path)))
     return <Layout projectId={params.projectId}><TraceDetail projectId={params.projectId} traceId={params.traceId} /></Layout>;

@@ -1,6 +1,7 @@
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Organizations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.ListTraces;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
@@ -24,9 +25,12 @@ sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, R
     {
         var grant = await access.ProjectAsync(HttpContext.UserId(), r.ProjectId, Permission.ProjectRead, ct);
         var project = grant.Project.Id;
-        var filter = new TraceFilter(r.Page, r.Limit, r.UserId, null, r.SessionId, r.FromTimestamp, null, [], null, null, [], "timestamp", true)
+        var order = (r.OrderBy ?? "timestamp.desc").Split('.');
+        var filter = new TraceFilter(r.Page, r.Limit, r.UserId, null, r.SessionId, r.FromTimestamp, r.ToTimestamp, [], null, null,
+            r.Environment is { Length: > 0 } env ? [env] : [], TraceFilter.OrderColumnOf(order[0])!, order[1] == "desc")
         {
             Search = string.IsNullOrWhiteSpace(r.Search) ? null : r.Search.Trim(),
+            AlsoWhere = r.Filter is { Length: > 0 } json ? JsonFilter.Parse(json, JsonFilterSchema.Traces(project)) : null,
         };
         var (rows, total) = await reads.ListAsync(project, filter, ct);
         var (observations, scores) = await reads.ChildrenAsync(project, rows.Select(t => t.Id).ToList(), ct);
@@ -51,6 +55,12 @@ public sealed record Request
     [QueryParam] public string? SessionId { get; init; }
     /// <summary>Only traces at or after this time (the live tail asks for what is new since its last look).</summary>
     [QueryParam] public DateTimeOffset? FromTimestamp { get; init; }
+    [QueryParam] public DateTimeOffset? ToTimestamp { get; init; }
+    [QueryParam] public string? Environment { get; init; }
+    /// <summary>field.asc or field.desc; fields as the public list's orderBy.</summary>
+    [QueryParam] public string? OrderBy { get; init; }
+    /// <summary>Langfuse's filter JSON (a list of {column, type, operator, value, key?}): columns of the trace, tags, metadata, and latency, tokens, cost, level counts and score averages of its observations.</summary>
+    [QueryParam] public string? Filter { get; init; }
 
     public sealed class Validator : Validator<Request>
     {
@@ -59,6 +69,9 @@ public sealed record Request
             RuleFor(r => r.Page).InclusiveBetween(1, 100_000);
             RuleFor(r => r.Limit).InclusiveBetween(1, 100);
             RuleFor(r => r.Search).MaximumLength(200);
+            RuleFor(r => r.OrderBy).Must(o => o is null || (o.Split('.') is [var f, "asc" or "desc"] && TraceFilter.OrderColumnOf(f) is not null))
+                .WithMessage($"orderBy must be <field>.<asc|desc> with field one of {string.Join(", ", TraceFilter.OrderFields)}");
+            RuleFor(r => r.Filter).MaximumLength(20_000);
         }
     }
 }

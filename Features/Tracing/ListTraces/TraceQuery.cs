@@ -19,6 +19,13 @@ public sealed record TraceFilter(
     /// <summary>The web app's search box: the exact trace id, or a part of the name, user id or session id (any case).</summary>
     public string? Search { get; init; }
 
+    /// <summary>The web app's filter builder (Langfuse's filter JSON): added to the other conditions, not replacing them.</summary>
+    public Sql? AlsoWhere { get; init; }
+
+    /// <summary>The column behind an orderBy field (id, timestamp, name, userId, release, version, public, bookmarked, sessionId).</summary>
+    public static string? OrderColumnOf(string field) => OrderColumns.GetValueOrDefault(field);
+    public static IEnumerable<string> OrderFields => OrderColumns.Keys;
+
     static readonly Dictionary<string, string> OrderColumns = new()
     {
         ["id"] = "id", ["timestamp"] = "timestamp", ["name"] = "name", ["userId"] = "user_id", ["release"] = "release",
@@ -60,6 +67,7 @@ public sealed record TraceFilter(
         if (Version is not null) conditions.Add(Sql.Of($"version = {Version}"));
         if (Release is not null) conditions.Add(Sql.Of($"release = {Release}"));
         if (Environments.Count > 0) conditions.Add(Sql.Of($"has({Environments}, environment)"));
+        if (AlsoWhere is { } also) conditions.Add(also);
         if (Search is { Length: > 0 } s)
             conditions.Add(Sql.Of($"(id = {s} OR positionCaseInsensitive(ifNull(name, ''), {s}) > 0 OR positionCaseInsensitive(ifNull(user_id, ''), {s}) > 0 OR positionCaseInsensitive(ifNull(session_id, ''), {s}) > 0)"));
         return Sql.Join(" AND ", conditions);

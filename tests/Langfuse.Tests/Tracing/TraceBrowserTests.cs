@@ -59,6 +59,43 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Filters_sorting_time_range_and_environment_narrow_the_table()
+    {
+        async Task<List<string?>> Ids(string query) =>
+            (await _team.Owner.GetAsync($"{Traces}?{query}")).Body.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        string F(object filter) => "filter=" + Uri.EscapeDataString(System.Text.Json.JsonSerializer.Serialize(new[] { filter }));
+        (await Ids(F(new { column = "latency", type = "number", @operator = ">", value = 0.5 }))).ShouldBe([$"a-{_run}"]);
+        (await Ids(F(new { column = "totalCost", type = "number", @operator = "=", value = 0 }))).ShouldBe([$"b-{_run}"]);
+        (await Ids(F(new { column = "name", type = "string", @operator = "starts with", value = "sea" }))).ShouldBe([$"b-{_run}"]);
+        (await Ids(F(new { column = "name", type = "string", @operator = "contains", value = "check" }) + "&search=bob")).ShouldBeEmpty();
+        (await Ids("orderBy=timestamp.asc")).ShouldBe([$"a-{_run}", $"b-{_run}"]);
+        (await Ids("orderBy=name.desc")).ShouldBe([$"b-{_run}", $"a-{_run}"]);
+        (await Ids("toTimestamp=2026-01-01T12:00:00Z")).ShouldBe([$"a-{_run}"]);
+        (await Ids("environment=production")).ShouldBeEmpty();
+        (await Ids("environment=default")).Count.ShouldBe(2);
+        (await _team.Owner.GetAsync($"{Traces}?orderBy=latency.desc")).Status.ShouldBe(400);
+        var (status, body) = await _team.Owner.GetAsync($"{Traces}?{F(new { column = "nope", type = "string", @operator = "=", value = "x" })}");
+        status.ShouldBe(400);
+        body.GetProperty("message").GetString()!.ShouldContain("nope");
+    }
+
+    [Fact]
+    public async Task Annotations_can_be_deleted_but_scores_from_sdks_cannot_through_the_app()
+    {
+        var (_, created) = await _team.Owner.PostAsync($"{Traces}/b-{_run}/scores", new { name = "verdict", value = 1 });
+        var annotation = created.GetProperty("id").GetString();
+        var sdkScore = Guid.NewGuid().ToString();
+        await app.Host.IngestAsync(_key, Event("score-create", new { id = sdkScore, traceId = $"b-{_run}", name = "sdk", value = 1 }));
+        await app.Host.TraceWhenAsync(_key, $"b-{_run}", t => t.HasScores(2));
+        var viewer = await _team.AddMemberAsync("VIEWER");
+        (await viewer.DeleteAsync($"/api/app/projects/{_team.ProjectId}/scores/{annotation}")).Status.ShouldBe(403);
+        (await _team.Owner.DeleteAsync($"/api/app/projects/{_team.ProjectId}/scores/{sdkScore}")).Status.ShouldBe(400);
+        (await _team.Owner.DeleteAsync($"/api/app/projects/{_team.ProjectId}/scores/{annotation}")).Status.ShouldBe(204);
+        (await _team.Owner.GetAsync($"{Traces}/b-{_run}")).Body.GetProperty("scores").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ShouldBe([sdkScore]);
+        (await _team.Owner.DeleteAsync($"/api/app/projects/{_team.ProjectId}/scores/{annotation}")).Status.ShouldBe(404);
+    }
+
+    [Fact]
     public async Task The_live_tail_asks_only_for_what_is_newer()
     {
         var (_, body) = await _team.Owner.GetAsync($"{Traces}?fromTimestamp=2026-01-01T12:00:00Z");

@@ -8,7 +8,7 @@ namespace Langfuse.Tests.WebApp;
 /// chromium): sign up, create a project and a key, send a trace with the real legacy SDK, search, open, check tree,
 /// timeline, input, output and cost, annotate, follow the live tail, delete.
 /// </summary>
-[Collection(FoundationCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class WebAppStoryTests(AppFixture app, ITestOutputHelper output) : RealServiceTest(app)
 {
     [Fact]
@@ -19,4 +19,14 @@ public sealed class WebAppStoryTests(AppFixture app, ITestOutputHelper output) :
         var timings = string.Join(", ", result.GetProperty("timings").EnumerateObject().Select(t => $"{t.Name} {t.Value.GetInt32()} ms"));
         Figures.Report(output, $"Web app story in headless Chromium: {timings}");
     }
+}
+
+/// <summary>
+/// Browser tests run alone, after the parallel collections: Chromium, Node and a service process take both cores for
+/// their 15 seconds, and the other tests' ingestion deadlines would pay for it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "browser";
 }

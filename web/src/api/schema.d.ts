@@ -228,6 +228,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/app/projects/{projectId}/scores/{scoreId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["LangfuseFeaturesTracingScoresRemoveAnnotationEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/app/projects/{projectId}/traces/{traceId}/scores": {
         parameters: {
             query?: never;
@@ -1345,6 +1361,7 @@ export interface components {
             totalCost?: number;
         };
         LangfuseFeaturesTracingViewSessionRequest: Record<string, never>;
+        LangfuseFeaturesTracingScoresRemoveAnnotationRequest: Record<string, never>;
         LangfuseFeaturesTracingScoresAnnotateTraceResponse: {
             id?: string;
         };
@@ -2341,6 +2358,48 @@ export interface operations {
             };
         };
     };
+    LangfuseFeaturesTracingScoresRemoveAnnotationEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                scoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     LangfuseFeaturesTracingScoresAnnotateTraceEndpoint: {
         parameters: {
             query?: never;
@@ -2847,6 +2906,10 @@ export interface operations {
                 userId?: string | null;
                 sessionId?: string | null;
                 fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                environment?: string | null;
+                orderBy?: string | null;
+                filter?: string | null;
             };
             header?: never;
             path: {

@@ -39,7 +39,7 @@ export function Layout({ projectId, children }: { projectId?: string; children: 
           </nav>
         )}
         <span className="spacer" />
-        <span className="user">{session?.user?.email}</span>
+        <Link to="/account" className="user">{session?.user?.email}</Link>
         <button className="link" onClick={signOut}>Sign out</button>
       </header>
       <main>{children}</main>

@@ -82,7 +82,7 @@ export function Settings({ projectId }: { projectId: string }) {
           <input name="name" aria-label="Project name" defaultValue={project?.name ?? ""} key={project?.name} minLength={3} maxLength={60} required />
           <button>Rename</button>
         </form>
-        <p className="muted">Project id <code>{projectId}</code> · organization {organization?.name} · your role {project?.role}</p>
+        <p className="muted">Project id <code>{projectId}</code> · organization <a href={`/organization/${organizationId}/settings`}>{organization?.name}</a> · your role {project?.role}</p>
       </section>
       <section>
         <h2>API keys</h2>

@@ -56,6 +56,7 @@ export function TraceDetail({ projectId, traceId }: { projectId: string; traceId
   const [trace, setTrace] = useState<TraceView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: string; name: string; value: number; comment: string } | null>(null);
   const params = { projectId, traceId };
 
   const load = useCallback(async () => {
@@ -75,20 +76,37 @@ export function TraceDetail({ projectId, traceId }: { projectId: string; traceId
   const end = Math.max(start + 1, ...nodes.map((n) => new Date(n.observation.endTime ?? n.observation.startTime!).getTime()));
   const current = nodes.find((n) => n.observation.id === selected)?.observation;
 
-  const addScore = async (e: FormEvent<HTMLFormElement>) => {
+  // Scores go through the ingestion queue like an SDK's: show the change once it is stored.
+  const refreshUntilChanged = async () => {
+    const before = JSON.stringify(trace.scores ?? []);
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const fresh = await api("get", "/api/app/projects/{projectId}/traces/{traceId}", { params });
+      if (JSON.stringify(fresh.scores ?? []) !== before) { setTrace(fresh); return; }
+    }
+  };
+  const saveScore = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
+    const formElement = e.currentTarget;
+    const form = new FormData(formElement);
     try {
       await api("post", "/api/app/projects/{projectId}/traces/{traceId}/scores", {
-        params, body: { name: String(form.get("name")), value: Number(form.get("value")), comment: String(form.get("comment") || "") || null, observationId: selected },
+        params, body: {
+          id: editing?.id ?? null, name: String(form.get("name")), value: Number(form.get("value")),
+          comment: String(form.get("comment") || "") || null, observationId: editing ? null : selected,
+        },
       });
-      e.currentTarget?.reset();
-      // The score goes through the ingestion queue like an SDK's: show it once it is stored.
-      for (let i = 0; i < 20; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        const fresh = await api("get", "/api/app/projects/{projectId}/traces/{traceId}", { params });
-        if ((fresh.scores?.length ?? 0) > (trace.scores?.length ?? 0)) { setTrace(fresh); return; }
-      }
+      formElement.reset();
+      setEditing(null);
+      await refreshUntilChanged();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const deleteScore = async (id: string) => {
+    try {
+      await api("delete", "/api/app/projects/{projectId}/scores/{scoreId}", { params: { projectId, scoreId: id } });
+      await refreshUntilChanged();
     } catch (err) {
       setError((err as Error).message);
     }
@@ -167,14 +185,23 @@ export function TraceDetail({ projectId, traceId }: { projectId: string; traceId
             <h3>Scores</h3>
             <ul className="scores">
               {(trace.scores ?? []).filter((s) => (selected ? s.observationId === selected : true)).map((s) => (
-                <li key={s.id}><strong>{s.name}</strong> {s.value ?? s.stringValue} <span className="muted">{s.source}</span> {s.comment}</li>
+                <li key={s.id}>
+                  <strong>{s.name}</strong> {s.value ?? s.stringValue} <span className="muted">{s.source}</span> {s.comment}
+                  {s.source === "ANNOTATION" && (
+                    <>
+                      <button className="link" onClick={() => setEditing({ id: s.id!, name: s.name!, value: s.value ?? 0, comment: s.comment ?? "" })}>Edit</button>
+                      <button className="link danger" onClick={() => deleteScore(s.id!)}>Delete</button>
+                    </>
+                  )}
+                </li>
               ))}
             </ul>
-            <form onSubmit={addScore} className="inline" aria-label="Add score">
-              <input name="name" placeholder="Score name" required />
-              <input name="value" type="number" step="any" placeholder="Value" required />
-              <input name="comment" placeholder="Comment" />
-              <button>Add score</button>
+            <form onSubmit={saveScore} className="inline" aria-label={editing ? "Edit score" : "Add score"} key={editing?.id ?? "new"}>
+              <input name="name" placeholder="Score name" required defaultValue={editing?.name} />
+              <input name="value" type="number" step="any" placeholder="Value" required defaultValue={editing?.value} />
+              <input name="comment" placeholder="Comment" defaultValue={editing?.comment} />
+              <button>{editing ? "Save score" : "Add score"}</button>
+              {editing && <button type="button" className="link" onClick={() => setEditing(null)}>Cancel</button>}
             </form>
           </section>
         </div>
