@@ -50,8 +50,8 @@ run_suite() {
   local rc=${PIPESTATUS[0]}
   set -e
   local passed failed
-  passed=$(grep -E "^ +Passed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
-  failed=$(grep -E "^ +Failed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
+  passed=$(grep -a -E "^ +Passed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
+  failed=$(grep -a -E "^ +Failed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
   if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # the run itself broke
   summaries+=("tests ($label): $passed passed, $failed failed")
   all_passed=$((all_passed + passed)); all_failed=$((all_failed + failed))

@@ -94,6 +94,9 @@ public sealed class RateLimitTests(LowLimitsFixture app) : IAsyncLifetime
 
 /// <summary>Reads of one project, however many, never stall another project's ingestion.</summary>
 [Collection(FoundationCollection.Name)]
+// Against a real server only: the test-only chDB front runs one statement at a time, so a flood of reads queues every
+// insert behind it whatever the service does; fairness between projects is the service's, measured on a server.
+[Trait("Engine", "debian-only")]
 public sealed class ReadsDoNotStallIngestionTests(AppFixture app, ITestOutputHelper output) : IAsyncLifetime
 {
     TestProject _reader = null!, _writer = null!;

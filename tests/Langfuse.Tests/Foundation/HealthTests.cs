@@ -43,6 +43,9 @@ public sealed class FaultyStoresFixture : AppFixture
         ["DATABASE_URL"] = new UriBuilder(_postgres) { Port = Postgres.Port }.Uri.ToString(),
         ["CLICKHOUSE_URL"] = new UriBuilder(TestStores.ClickHouseUrl) { Port = ClickHouse.Port }.Uri.ToString(),
         ["REDIS_CONNECTION_STRING"] = $"redis://127.0.0.1:{Redis.Port}",
+        // No workers: this host's stores are cut on purpose, and a worker here would take other collections' events
+        // off the shared stream and hold them, unstorable, until another consumer claims them a minute later.
+        ["LANGFUSE_SERVICE_ROLE"] = "api",
     };
 }
 

@@ -8,6 +8,13 @@ namespace Langfuse.Tests.Infrastructure;
 public static class IngestionClient
 {
     static readonly DateTimeOffset Base = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// How long a test waits for accepted events to be readable. Not a speed target (those are the benchmarks'): on two
+    /// cores, with a dozen collections ingesting, deleting (ClickHouse mutations) and driving a browser at once, a
+    /// round can take several seconds; 30 s keeps a slow run from failing while a lost event still fails.
+    /// </summary>
+    public static readonly TimeSpan WaitForStored = TimeSpan.FromSeconds(30);
+
     public static readonly JsonSerializerOptions Deep = new(JsonSerializerDefaults.Web) { MaxDepth = 512 };
 
     public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
@@ -44,7 +51,7 @@ public static class IngestionClient
             if (status != 200) return false;
             last = body;
             return ready(body);
-        }, TimeSpan.FromSeconds(15), $"trace {traceId} never reached the expected state; last seen: {last}");
+        }, WaitForStored, $"trace {traceId} never reached the expected state; last seen: {last}");
         return last;
     }
 
@@ -61,7 +68,7 @@ public static class IngestionClient
                 if (status != 200) return false;
                 last = body;
                 return ready(body);
-            }, TimeSpan.FromSeconds(15), url);
+            }, WaitForStored, url);
         }
         catch (TimeoutException) { throw new TimeoutException($"{url} never reached the expected state; last answer: {lastStatus} {last}"); }
         return last;

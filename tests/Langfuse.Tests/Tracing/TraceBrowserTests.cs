@@ -221,6 +221,9 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
         (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/observations?type=ALL")).Body.GetProperty("data").GetArrayLength().ShouldBe(2);
         (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/observations?type=ALL&model=gpt-4o")).Body.GetProperty("data").GetArrayLength().ShouldBe(1);
         (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/observations?type=NOPE")).Status.ShouldBe(400);
+        var firstOfTwo = (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/observations?type=ALL&limit=1")).Body;
+        firstOfTwo.GetProperty("meta").GetProperty("hasMore").GetBoolean().ShouldBeTrue();
+        (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/observations?type=ALL&limit=1&page=2")).Body.GetProperty("meta").GetProperty("hasMore").GetBoolean().ShouldBeFalse();
     }
 
     [Fact]

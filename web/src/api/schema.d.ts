@@ -1494,7 +1494,7 @@ export interface components {
         LangfuseFeaturesTracingBrowseSessionsRequest: Record<string, never>;
         LangfuseFeaturesTracingBrowseObservationsResponse: {
             data?: components["schemas"]["LangfuseFeaturesTracingBrowseObservationsObservationItem"][];
-            meta?: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
+            meta?: components["schemas"]["LangfuseFeaturesTracingBrowseObservationsPageInfo"];
         };
         LangfuseFeaturesTracingBrowseObservationsObservationItem: {
             id?: string;
@@ -1514,6 +1514,13 @@ export interface components {
             } | null;
             /** Format: double */
             calculatedTotalCost?: number | null;
+        };
+        LangfuseFeaturesTracingBrowseObservationsPageInfo: {
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            limit?: number;
+            hasMore?: boolean;
         };
         LangfuseFeaturesTracingBrowseObservationsRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsMemberItem: {

@@ -15,13 +15,13 @@ export function Observations({ projectId }: { projectId: string }) {
   const page = Number(query.get("page") ?? "1");
   const filters = { type: query.get("type") ?? "GENERATION", model: query.get("model") ?? "", name: query.get("name") ?? "", level: query.get("level") ?? "" };
   const [rows, setRows] = useState<Item[] | null>(null);
-  const [total, setTotal] = useState(0);
+  const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify(filters);
   useEffect(() => {
     setError(null);
     api("get", "/api/app/projects/{projectId}/observations", { params: { projectId }, query: { page, limit: LIMIT, ...filters } })
-      .then((a) => { setRows(a.data ?? []); setTotal(a.meta?.totalItems ?? 0); }, (e: Error) => setError(e.message));
+      .then((a) => { setRows(a.data ?? []); setHasMore(a.meta?.hasMore ?? false); }, (e: Error) => setError(e.message));
   }, [projectId, page, key]); // eslint-disable-line react-hooks/exhaustive-deps
   const set = (next: Record<string, string>) => {
     const q = new URLSearchParams(query);
@@ -42,7 +42,7 @@ export function Observations({ projectId }: { projectId: string }) {
           <input name="name" placeholder="Name" defaultValue={filters.name} aria-label="Name" />
           <button>Filter</button>
         </form>
-        <span className="count">{total} observations</span>
+        <span className="count">page {page}</span>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {rows === null ? <p className="loading">Loading…</p> : rows.length === 0 ? <p className="empty">No observations match.</p> : (
@@ -63,7 +63,7 @@ export function Observations({ projectId }: { projectId: string }) {
           </tbody>
         </table>
       )}
-      <Pager total={total} limit={LIMIT} />
+      <Pager limit={LIMIT} hasMore={hasMore} />
     </div>
   );
 }
