@@ -34,6 +34,13 @@ public sealed class Memberships(IDocumentStore store, LangfuseSettings settings)
             Id = OrganizationMembership.IdOf(organizationId, userId), OrganizationId = organizationId, UserId = userId, Role = role, CreatedAt = DateTimeOffset.UtcNow,
         });
 
+    /// <summary>A deleted project's roles and invitations, added to the deletion's transaction.</summary>
+    public static void ForgetProject(IDocumentSession session, string projectId)
+    {
+        session.DeleteWhere<ProjectMembership>(m => m.ProjectId == projectId);
+        session.DeleteWhere<Invitation>(i => i.ProjectId == projectId);
+    }
+
     public async Task<IReadOnlyList<MemberView>> ListAsync(string organizationId, CancellationToken ct)
     {
         await using var session = store.QuerySession();

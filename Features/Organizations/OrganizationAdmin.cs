@@ -43,8 +43,7 @@ public sealed class OrganizationAdmin(IDocumentStore store, ApiKeys keys)
         var organization = await session.LoadAsync<Organization>(organizationId, ct) ?? throw new ApiProblem(404, $"Organization {organizationId} not found");
         if (await session.Query<Project>().AnyAsync(p => p.OrganizationId == organizationId && p.DeletedAt == null, ct))
             throw new ApiProblem(409, "Delete the organization's projects first");
-        var orgKeys = await session.Query<ApiKey>().Where(k => k.OrganizationId == organizationId).ToListAsync(ct);
-        foreach (var key in orgKeys) session.Delete(key);
+        var orgKeys = await ApiKeys.DeleteAllAsync(session, organizationId, projectId: null, ct);
         session.DeleteWhere<OrganizationMembership>(m => m.OrganizationId == organizationId);
         session.DeleteWhere<ProjectMembership>(m => m.OrganizationId == organizationId);
         session.DeleteWhere<Invitation>(i => i.OrganizationId == organizationId);

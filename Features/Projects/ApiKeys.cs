@@ -57,10 +57,15 @@ public sealed class ApiKeys(IDocumentStore store, SecretHasher hasher, ApiKeyCac
         await cache.RevokeAsync(key.PublicKey, key.HashedSecretKey);
     }
 
-    /// <summary>Every key of a deleted project, deleted and revoked (in the project deletion's transaction, then announced).</summary>
-    public static async Task<IReadOnlyList<ApiKey>> DeleteAllAsync(IDocumentSession session, string projectId, CancellationToken ct)
+    /// <summary>
+    /// Every key of a deleted project, or (with <paramref name="projectId"/> null) of a deleted organization, added to the
+    /// deletion's transaction; the caller announces them with <see cref="RevokeAsync"/> once it is committed.
+    /// </summary>
+    public static async Task<IReadOnlyList<ApiKey>> DeleteAllAsync(IDocumentSession session, string organizationId, string? projectId, CancellationToken ct)
     {
-        var keys = await session.Query<ApiKey>().Where(k => k.ProjectId == projectId).ToListAsync(ct);
+        var query = session.Query<ApiKey>().Where(k => k.OrganizationId == organizationId);
+        if (projectId is not null) query = query.Where(k => k.ProjectId == projectId);
+        var keys = await query.ToListAsync(ct);
         foreach (var key in keys) session.Delete(key);
         return keys;
     }

@@ -58,9 +58,8 @@ public sealed class ProjectAdmin(IDocumentSession session, IMartenOutbox outbox,
         outbox.Enroll(session);
         project.DeletedAt = DateTimeOffset.UtcNow;
         session.Store(project);
-        var deletedKeys = await ApiKeys.DeleteAllAsync(session, project.Id, ct);
-        session.DeleteWhere<ProjectMembership>(m => m.ProjectId == project.Id);
-        session.DeleteWhere<Invitation>(i => i.ProjectId == project.Id);
+        var deletedKeys = await ApiKeys.DeleteAllAsync(session, project.OrganizationId, project.Id, ct);
+        Memberships.ForgetProject(session, project.Id);
         session.Record(actor, project.OrganizationId, project.Id, "project", project.Id, "delete", before: new { project.Name });
         await outbox.PublishAsync(new DeleteProjectData(project.Id, Sweep: 1));
         await session.SaveChangesAsync(ct);

@@ -25,6 +25,7 @@ public sealed class WebSession
 public sealed class WebSessionStore(IDocumentStore store, Configuration.LangfuseSettings settings)
 {
     public const string SessionClaim = "langfuse_session";
+    const string ValidatedItem = "langfuse.session.validated";
     TimeSpan MaxAge => TimeSpan.FromMinutes(settings.Identity.SessionMaxAgeMinutes);
 
     /// <summary>Ends the browser's current session (if any) and starts a new one for the user.</summary>
@@ -71,6 +72,9 @@ public sealed class WebSessionStore(IDocumentStore store, Configuration.Langfuse
             context.RejectPrincipal();
             return;
         }
+        // A request authenticates the cookie more than once (CSRF check, authorization, sign-in): one read is enough.
+        var items = context.HttpContext.Items;
+        if (items.TryGetValue(ValidatedItem, out var validated) && Equals(validated, id)) return;
         await using var session = store.LightweightSession();
         var row = await session.LoadAsync<WebSession>(id, context.HttpContext.RequestAborted);
         var now = DateTimeOffset.UtcNow;
@@ -84,5 +88,6 @@ public sealed class WebSessionStore(IDocumentStore store, Configuration.Langfuse
             session.Patch<WebSession>(id).Set(s => s.ExpiresAt, now + MaxAge);
             await session.SaveChangesAsync(context.HttpContext.RequestAborted);
         }
+        items[ValidatedItem] = id;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Organizations;
@@ -17,8 +16,6 @@ namespace Langfuse.Features.Tracing.BrowseObservations;
 /// </summary>
 sealed class Endpoint(Access access, LatestRows latestRows, TracingReads reads) : Endpoint<Request, Response>
 {
-    static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web) { MaxDepth = 512 };
-
     public override void Configure()
     {
         Get("projects/{projectId}/observations");
@@ -39,7 +36,7 @@ sealed class Endpoint(Access access, LatestRows latestRows, TracingReads reads) 
         var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, conditions.Build(),
             Sql.Trusted("start_time DESC, id DESC"), (long)(r.Page - 1) * r.Limit, r.Limit + 1, ct, newestFirst: "start_time");
         var models = await reads.ModelLookupAsync(project, ct);
-        await Send.OkAsync(new Response(rows.Take(r.Limit).Select(o => ApiViews.Observation(o, models).Deserialize<ObservationItem>(Web)!).ToList(),
+        await Send.OkAsync(new Response(rows.Take(r.Limit).Select(o => ApiViews.Observation(o, models).As<ObservationItem>()).ToList(),
             new PageInfo(r.Page, r.Limit, rows.Count > r.Limit)), ct);
     }
 }

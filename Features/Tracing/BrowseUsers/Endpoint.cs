@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Organizations;
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
@@ -25,10 +26,6 @@ sealed class Endpoint(Access access, ClickHouseGateway clickHouse, KeyRanges key
         Description(d => d.WithTags("Users"));
     }
 
-    /// <summary>ClickHouse quotes 64-bit integers in JSON: strings and numbers both read.</summary>
-    static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
-    static long Number(JsonNode? node) => long.Parse(Text(node), System.Globalization.CultureInfo.InvariantCulture);
-
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var project = (await access.ProjectAsync(HttpContext.UserId(), r.ProjectId, Permission.ProjectRead, ct)).Project.Id;
@@ -40,13 +37,13 @@ sealed class Endpoint(Access access, ClickHouseGateway clickHouse, KeyRanges key
             SELECT count() AS total, arraySlice(arraySort(u -> (-u.4, u.1), groupArray((uid, traces, first, last))), {(long)(r.Page - 1) * r.Limit + 1}, {r.Limit}) AS page
             FROM (SELECT uid, sum(traces) AS traces, min(first) AS first, max(last) AS last FROM ({branches}) GROUP BY uid)
             """), ct)).Single();
-        var users = result["page"]!.AsArray().Select(u => new UserRow(Text(u![0]), Number(u[1]), Number(u[2]), Number(u[3]))).ToList();
-        var total = Number(result["total"]);
+        var users = result["page"]!.AsArray().Select(u => new UserRow(ClickHouseJson.Text(u![0]), ClickHouseJson.Long(u[1]), ClickHouseJson.Long(u[2]), ClickHouseJson.Long(u[3]))).ToList();
+        var total = ClickHouseJson.Long(result["total"]);
         var ids = users.Select(u => u.UserId).ToList();
         var usage = ids.Count == 0 ? [] : await clickHouse.QueryAsync<Usage>(Sql.Of($"""
             SELECT trace_user AS user_id, sum(tokens) AS tokens, sum(cost) AS cost FROM
               (SELECT * FROM
-                (SELECT id, trace_id AS trace_key, usage_values[indexOf(usage_keys, 'total')] AS tokens, ifNull(total_cost, 0) AS cost, is_deleted
+                (SELECT id, trace_id AS trace_key, {Sql.Trusted(JsonFilterSchema.UsageSum("usage_keys", "usage_values", "total"))} AS tokens, ifNull(total_cost, 0) AS cost, is_deleted
                  FROM observations PREWHERE project_id = {project} AND trace_id IN (SELECT id FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)})
                  ORDER BY fold_version DESC LIMIT 1 BY id) AS observation_rows
                ANY INNER JOIN (SELECT id AS trace_key, any(user_id) AS trace_user FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)} GROUP BY id) AS user_traces

@@ -16,7 +16,7 @@ namespace Langfuse.Features.Tracing.Dashboard;
 /// </summary>
 sealed class Endpoint(Access access, ClickHouseGateway clickHouse) : Endpoint<Request, Response>
 {
-    const string TotalTokens = "arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'total', usage_values, usage_keys))";
+    static readonly string TotalTokens = JsonFilterSchema.UsageSum("usage_keys", "usage_values", "total");
     sealed record BucketCount(long Bucket, ulong N);
     sealed record ModelRow(string Model, double Cost, long Tokens, ulong Generations);
     sealed record Percentiles(double[] Q);

@@ -24,7 +24,8 @@ public sealed record JsonFilterSchema
     public IEnumerable<string> ColumnNames => Strings.Keys.Concat(Numbers.Keys).Concat(Times.Keys).Concat(Booleans.Keys)
         .Concat(TagsColumn is null ? [] : [TagsColumn]).Concat(HasMetadata ? ["metadata"] : []).Concat(Related.Keys).Concat(Aggregates.Keys).Distinct();
 
-    static string UsageSum(string keys, string values, string key) => $"arraySum(arrayFilter((usage_value, usage_key) -> usage_key = '{key}', {values}, {keys}))";
+    /// <summary>The usage (or cost) of one kind ("input", "output", "total") of an observation row, 0 when it has none.</summary>
+    public static string UsageSum(string keys, string values, string key) => $"arraySum(arrayFilter((usage_value, usage_key) -> usage_key = '{key}', {values}, {keys}))";
 
     static readonly JsonFilterSchema TraceColumns = new()
     {

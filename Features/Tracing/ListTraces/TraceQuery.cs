@@ -117,17 +117,9 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
         // Page and total from one pass: the groups are what costs, and two queries would build them twice.
         var result = (await clickHouse.QueryAsync<JsonObject>(Sql.Of(
             $"SELECT count() AS total, arraySlice(arraySort(s -> (-s.2, s.1), groupArray((id, created_at, environment))), {(long)(page - 1) * limit + 1}, {limit}) AS page FROM ({sessions})"), ct)).Single();
-        var rows = result["page"]!.AsArray().Select(s => new SessionRow(Text(s![0]), long.Parse(Text(s[1]), CultureInfo.InvariantCulture), Text(s[2]))).ToList();
-        return (rows, ulong.Parse(Text(result["total"]), CultureInfo.InvariantCulture));
+        var rows = result["page"]!.AsArray().Select(s => new SessionRow(ClickHouseJson.Text(s![0]), ClickHouseJson.Long(s[1]), ClickHouseJson.Text(s[2]))).ToList();
+        return (rows, ulong.Parse(ClickHouseJson.Text(result["total"]), CultureInfo.InvariantCulture));
     }
-
-    /// <summary>ClickHouse quotes 64-bit integers in JSON; strings and numbers both read as text.</summary>
-    static string Text(JsonNode? node) => node switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        null => "",
-        _ => node.ToJsonString(),
-    };
 
     /// <summary>
     /// Traces whose latest row is in the session: every trace that ever had a row in it (a plain scan), then the latest

@@ -10,6 +10,10 @@ namespace Langfuse.Features.Tracing.Storage;
 public static class ApiViews
 {
     static readonly JsonDocumentOptions DeepDocuments = new() { MaxDepth = 256 };
+    static readonly JsonSerializerOptions Typed = new(JsonSerializerDefaults.Web) { MaxDepth = 512 };
+
+    /// <summary>A view as a typed record (the web app's responses reuse these views rather than mapping rows again).</summary>
+    public static T As<T>(this JsonObject view) => view.Deserialize<T>(Typed)!;
 
     /// <summary>Langfuse stores input, output and metadata values as text and parses them back where they parse.</summary>
     public static JsonNode? ParseIfPossible(string? text)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FastEndpoints;
 using Langfuse.Features.Organizations;
 using Langfuse.Features.Tracing.ListTraces;
@@ -15,8 +14,6 @@ namespace Langfuse.Features.Tracing.ViewSession;
 /// </summary>
 sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, Response>
 {
-    static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web) { MaxDepth = 512 };
-
     public override void Configure()
     {
         Get("projects/{projectId}/sessions/{sessionId}");
@@ -32,7 +29,7 @@ sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, R
         var (observations, _) = await reads.ChildrenAsync(project, traces.Select(t => t.Id).ToList(), ct);
         await Send.OkAsync(new Response(r.SessionId, traces.Select(t =>
         {
-            var view = ApiViews.Trace(t).Deserialize<SessionTrace>(Web)!;
+            var view = ApiViews.Trace(t).As<SessionTrace>();
             return view with { TotalCost = observations[t.Id].Sum(o => o.TotalCost ?? 0) };
         }).ToList()), ct);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Features.Organizations;
@@ -15,8 +14,6 @@ namespace Langfuse.Features.Tracing.ViewTrace;
 /// </summary>
 sealed class Endpoint(Access access, TracingReads reads) : Endpoint<Request, TraceView>
 {
-    static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web) { MaxDepth = 512 };
-
     public override void Configure()
     {
         Get("projects/{projectId}/traces/{traceId}");
@@ -31,7 +28,7 @@ sealed class Endpoint(Access access, TracingReads reads) : Endpoint<Request, Tra
         var trace = await reads.TraceAsync(project, r.TraceId, ct) ?? throw new ApiProblem(404, $"Trace {r.TraceId} not found");
         var view = ApiViews.TraceWithDetails(trace, await reads.ObservationsOfTraceAsync(project, r.TraceId, ct),
             await reads.ScoresOfTraceAsync(project, r.TraceId, ct), await reads.ModelLookupAsync(project, ct));
-        await Send.OkAsync(view.Deserialize<TraceView>(Web)!, ct);
+        await Send.OkAsync(view.As<TraceView>(), ct);
     }
 }
 

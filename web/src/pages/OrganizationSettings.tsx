@@ -5,9 +5,9 @@ import type { ApiKeySummary, CreatedApiKey, InvitationItem, MemberItem } from ".
 import { formatTime } from "../format";
 import { navigate } from "../router";
 import { useSession } from "../session";
+import { InvitationTable, InviteForm, ROLES } from "./Invitations";
 
 type AuditEntry = components["schemas"]["LangfuseFeaturesAuditLogAuditLogItem"];
-const ROLES = ["OWNER", "ADMIN", "MEMBER", "VIEWER", "NONE"];
 
 /** Organization settings: name, members and invitations, organization API keys (owners), audit log (owners and admins), deletion. */
 export function OrganizationSettings({ organizationId }: { organizationId: string }) {
@@ -60,17 +60,7 @@ export function OrganizationSettings({ organizationId }: { organizationId: strin
       </section>
       <section>
         <h2>Members</h2>
-        {canManage && (
-          <form className="inline" aria-label="Invite member" onSubmit={(e) => {
-            e.preventDefault();
-            const form = new FormData(e.currentTarget);
-            void act(() => api("post", "/api/app/organizations/{organizationId}/members", { params, body: { email: String(form.get("email")), role: String(form.get("role")) } }));
-          }}>
-            <input name="email" type="email" placeholder="Email to invite" required />
-            <select name="role" aria-label="Role" defaultValue="MEMBER">{ROLES.map((r) => <option key={r}>{r}</option>)}</select>
-            <button>Invite</button>
-          </form>
-        )}
+        {canManage && <InviteForm organizationId={organizationId} act={act} />}
         <table>
           <thead><tr><th>Name</th><th>Email</th><th>Role</th><th /></tr></thead>
           <tbody>
@@ -95,19 +85,7 @@ export function OrganizationSettings({ organizationId }: { organizationId: strin
             ))}
           </tbody>
         </table>
-        {invitations.length > 0 && (
-          <table>
-            <thead><tr><th>Invited</th><th>Role</th><th>Link (no mail is sent)</th><th>Expires</th><th /></tr></thead>
-            <tbody>
-              {invitations.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.email}</td><td>{i.role}</td><td><code>{i.link}</code></td><td>{formatTime(i.expiresAt)}</td>
-                  <td><button className="link danger" onClick={() => void act(() => api("delete", "/api/app/organizations/{organizationId}/invitations/{invitationId}", { params: { organizationId, invitationId: i.id! } }))}>Revoke</button></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <InvitationTable organizationId={organizationId} invitations={invitations} act={act} />
       </section>
       {role === "OWNER" && (
         <section>

@@ -3,8 +3,8 @@ import { api } from "../api/client";
 import type { ApiKeySummary, CreatedApiKey, InvitationItem, MemberItem } from "../api/types";
 import { formatTime } from "../format";
 import { useSession } from "../session";
+import { InvitationTable, InviteForm, ROLES } from "./Invitations";
 
-const ROLES = ["OWNER", "ADMIN", "MEMBER", "VIEWER", "NONE"];
 
 /** Project settings: API keys (the secret shown once, with the SDK snippet), members and roles. */
 export function Settings({ projectId }: { projectId: string }) {
@@ -117,17 +117,7 @@ export function Settings({ projectId }: { projectId: string }) {
       </section>
       <section>
         <h2>Members</h2>
-        <form className="inline" aria-label="Invite member" onSubmit={(e) => {
-          e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          void act(() => api("post", "/api/app/organizations/{organizationId}/members", {
-            params: { organizationId }, body: { email: String(form.get("email")), role: String(form.get("role")) },
-          }));
-        }}>
-          <input name="email" type="email" placeholder="Email to invite" required />
-          <select name="role" aria-label="Role" defaultValue="MEMBER">{ROLES.map((r) => <option key={r}>{r}</option>)}</select>
-          <button>Invite</button>
-        </form>
+        <InviteForm organizationId={organizationId} act={act} />
         {members === null ? <p className="loading">Loading…</p> : (
           <table>
             <thead><tr><th>Name</th><th>Email</th><th>Organization role</th><th>Project role</th><th /></tr></thead>
@@ -156,24 +146,7 @@ export function Settings({ projectId }: { projectId: string }) {
             </tbody>
           </table>
         )}
-        {invitations.length > 0 && (
-          <>
-            <h3>Pending invitations</h3>
-            <p className="muted">No mail is sent: pass the link on. It is accepted when that email signs up or signs in.</p>
-            <table>
-              <thead><tr><th>Email</th><th>Role</th><th>Link</th><th>Expires</th><th /></tr></thead>
-              <tbody>
-                {invitations.map((i) => (
-                  <tr key={i.id}>
-                    <td>{i.email}</td><td>{i.role}</td><td><code>{i.link}</code></td><td>{formatTime(i.expiresAt)}</td>
-                    <td><button className="link danger" onClick={() => void act(() =>
-                      api("delete", "/api/app/organizations/{organizationId}/invitations/{invitationId}", { params: { organizationId, invitationId: i.id! } }))}>Revoke</button></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+        <InvitationTable organizationId={organizationId} invitations={invitations} act={act} />
       </section>
     </div>
   );
