@@ -54,6 +54,10 @@ run_suite() {
   failed=$(grep -a -E "^ +Failed: [0-9]+" "$log" | tail -n1 | grep -oE "[0-9]+" || echo 0)
   if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # the run itself broke
   summaries+=("tests ($label): $passed passed, $failed failed")
+  # The failing tests' names and first lines of their messages, so the last screen of a CI log says what broke.
+  if [ "$failed" -ne 0 ]; then
+    summaries+=("$(grep -a -E -A12 "^ +Failed Langfuse\\." "$log" | grep -a -v -E '^\{"@t"' | head -n 60 | sed 's/^/    /')")
+  fi
   all_passed=$((all_passed + passed)); all_failed=$((all_failed + failed))
   [ "$rc" -eq 0 ] || status=$rc
 }

@@ -126,7 +126,7 @@ public sealed class PoisonEventTests(AppFixture app, Xunit.Abstractions.ITestOut
         Figures.Report(output, $"Poison event: its 20 neighbours readable {clock.Elapsed.TotalMilliseconds:0} ms after publishing, against {clean.TotalMilliseconds:0} ms for the same batch without it");
         trace.GetProperty("name").GetString().ShouldBe("beside a poison event");
         // The quarantine is recorded once the round's rows are stored.
-        var dead = await Eventually.Value(async () => await DeadLettersOfProject() is { Count: > 0 } d ? d : null, TimeSpan.FromSeconds(10), "the poison event was not dead-lettered");
+        var dead = await Eventually.Value(async () => await DeadLettersOfProject() is { Count: > 0 } d ? d : null, TimeSpan.FromSeconds(30), "the poison event was not dead-lettered");
         dead.Count.ShouldBe(1);
         ((string?)dead[0]["reason"]).ShouldNotBeNull().ShouldContain("score value is not a finite number");
         var quarantined = JsonSerializer.Deserialize<IngestBatch>((byte[])dead[0]["body"]!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;

@@ -58,7 +58,7 @@ public sealed class HostileQueryTests(AppFixture app) : IAsyncLifetime
         foreach (var id in new[] { literal, slashed })
         {
             var url = "/api/public/traces/" + Uri.EscapeDataString(id);
-            await Eventually.Async(async () => (await http.GetAsync(url)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15), $"{url} never answered 200");
+            await Eventually.Async(async () => (await http.GetAsync(url)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), $"{url} never answered 200");
             using var body = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(url));
             body.RootElement.GetProperty("id").GetString().ShouldBe(id);
         }

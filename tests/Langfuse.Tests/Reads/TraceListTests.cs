@@ -184,7 +184,7 @@ public sealed class TraceDeletionTests(AppFixture app) : IAsyncLifetime
         await Eventually.Async(async () =>
             (await app.Host.GetAsync(_project, $"/api/public/observations/{id}-s")).Status == 404
             && (await app.Host.GetAsync(_project, $"/api/public/v2/scores/{id}-score")).Status == 404,
-            TimeSpan.FromSeconds(20), "observations and scores of the deleted trace were not removed");
+            TimeSpan.FromSeconds(60), "observations and scores of the deleted trace were not removed");
 
         await app.Host.IngestAsync(_project, Event("trace-create", new { id, name = "late update" }, 30), Event("span-update", new { id = id + "-s", traceId = id, output = "late" }, 30),
             Event("span-create", new { id = id + "-new", traceId = id, name = "brand new child" }, 30), Event("score-create", new { id = id + "-new-score", traceId = id, name = "s", value = 1 }, 30));
