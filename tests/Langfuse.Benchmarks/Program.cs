@@ -277,19 +277,21 @@ async Task<int> ReadsBenchmark()
     Console.WriteLine($"Loaded {traceCount:N0} traces in {load.Elapsed.TotalSeconds:F0} s");
     }
 
-    async Task<(double P50, double P95)> Time(string path, int runs = 30, HttpClient? client = null)
+    async Task<(double P50, double P95, double First)> Time(string path, int runs = 30, HttpClient? client = null)
     {
         var times = new List<double>();
+        var first = 0.0;
         for (var i = 0; i < runs + 3; i++)
         {
             var watch = Stopwatch.StartNew();
             using var response = await (client ?? http).GetAsync(path);
             await response.Content.ReadAsByteArrayAsync();
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
+            if (i == 0) first = watch.Elapsed.TotalMilliseconds;
             if (i >= 3) times.Add(watch.Elapsed.TotalMilliseconds);
         }
         var sorted = times.Order().ToArray();
-        return (P(sorted, 0.5), P(sorted, 0.95));
+        return (P(sorted, 0.5), P(sorted, 0.95), first);
     }
 
     var day = DateTimeOffset.FromUnixTimeMilliseconds(end - 10L * 24 * 3600 * 1000).UtcDateTime.Date;
@@ -310,7 +312,7 @@ async Task<int> ReadsBenchmark()
     Console.WriteLine("|---|---|---|---|");
     foreach (var (name, path, target) in cases)
     {
-        var (p50, p95) = await Time(path, runs: 20);
+        var (p50, p95, _) = await Time(path, runs: 20);
         Console.WriteLine($"| {name} | {p50:F0} ms | **{p95:F0} ms** | {target:F0} ms {(p95 <= target ? "✓" : "✗")} |");
     }
 
@@ -339,12 +341,14 @@ async Task<int> ReadsBenchmark()
         ("dashboard, 30 days", $"{app}/dashboard?fromTimestamp={from30}&toTimestamp={to}"),
     };
     Console.WriteLine();
-    Console.WriteLine("| web app page (its data call) | p50 | p95 | target p95 |");
-    Console.WriteLine("|---|---|---|---|");
+    // "first" is the first request of the run: for the dashboard it aggregates the whole days its later requests
+    // read from rollups.
+    Console.WriteLine("| web app page (its data call) | first | p50 | p95 | target p95 |");
+    Console.WriteLine("|---|---|---|---|---|");
     foreach (var (name, path) in pages)
     {
-        var (p50, p95) = await Time(path, runs: 10, client: web);
-        Console.WriteLine($"| {name} | {p50:F0} ms | **{p95:F0} ms** | 1000 ms {(p95 <= 1000 ? "✓" : "✗")} |");
+        var (p50, p95, first) = await Time(path, runs: 10, client: web);
+        Console.WriteLine($"| {name} | {first:F0} ms | {p50:F0} ms | **{p95:F0} ms** | 1000 ms {(p95 <= 1000 ? "✓" : "✗")} |");
     }
 
     stopSampling.Cancel();

@@ -19,10 +19,9 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
     sealed record DayTraces(string Date, ulong CountTraces);
     sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
     sealed record Bounds(long Lo, ulong N);
-    sealed record Window(long From, long To);
 
     const long ObservationLead = 3_600_000; // observations may start shortly before their trace's timestamp (Langfuse allows an hour)
-    const long DayMs = 86_400_000;
+    const long DayMs = TimeWindows.DayMs;
     const long MaxDays = 3_700; // a span of data wider than ten years (stray timestamps) is aggregated directly
 
     public override void Configure()
@@ -38,7 +37,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         var traceFilter = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment").HasAll("tags", "tags");
         var filtersTraces = new[] { "traceName", "userId", "environment", "tags" }.Any(q.ContainsKey);
         var (from, to) = (ListQuery.Millis(q, "fromTimestamp"), ListQuery.Millis(q, "toTimestamp"));
-        var traceRange = new Window(from ?? long.MinValue, to ?? long.MaxValue);
+        var traceRange = new TimeWindow(from ?? long.MinValue, to ?? long.MaxValue);
         var observationRange = traceRange with { From = from is { } f ? f - ObservationLead : long.MinValue };
 
         var days = filtersTraces
@@ -62,7 +61,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
     });
 
     /// <summary>Whole days inside both ranges come from valid rollups or are aggregated and stored; edge days are aggregated.</summary>
-    async Task<Dictionary<string, DailyRollups.Day>> RolledUpAsync(string project, Window traceRange, Window observationRange, Sql traceFilter, CancellationToken ct)
+    async Task<Dictionary<string, DailyRollups.Day>> RolledUpAsync(string project, TimeWindow traceRange, TimeWindow observationRange, Sql traceFilter, CancellationToken ct)
     {
         var (first, last) = (observationRange.From, traceRange.To);
         // Without an end, days run to the end of today and anything later (clocks ahead) is aggregated as a tail.
@@ -78,7 +77,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         }
         if ((last - first) / DayMs > MaxDays) return await AggregateAsync(project, [traceRange], [observationRange], traceFilter, filtersTraces: false, ct);
         var allDays = new List<long>();
-        for (var day = first - Mod(first, DayMs); day < last; day += DayMs) allDays.Add(day);
+        for (var day = TimeWindows.DayStart(first); day < last; day += DayMs) allDays.Add(day);
         var whole = allDays.Where(d => d >= traceRange.From && d + DayMs <= traceRange.To).ToList();
 
         long sequence;
@@ -86,7 +85,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         try
         {
             sequence = await rollups.SequenceAsync(project);
-            valid = await rollups.ValidAsync(project, whole.Select(DailyRollups.DayOf).ToList());
+            valid = await rollups.ValidAsync<DailyRollups.Day>(project, DailyRollups.MetricsKind, whole.Select(DailyRollups.DayOf).ToList());
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -95,12 +94,12 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         }
         var stale = whole.Where(d => !valid.ContainsKey(DailyRollups.DayOf(d))).ToList();
         var edges = allDays.Except(whole).ToList();
-        var tail = traceRange.To == long.MaxValue ? new Window(tomorrow, long.MaxValue) : null;
+        var tail = traceRange.To == long.MaxValue ? new TimeWindow(tomorrow, long.MaxValue) : null;
         var computed = await AggregateAsync(project,
             Windows(stale, edges, traceRange, tail), Windows(stale, edges, observationRange, tail), traceFilter, filtersTraces: false, ct);
 
         var fresh = stale.Select(DailyRollups.DayOf).ToDictionary(d => d, d => computed.TryGetValue(d, out var day) ? day with { Sequence = sequence } : new DailyRollups.Day(sequence, 0, []));
-        try { await rollups.StoreAsync(project, fresh); }
+        try { await rollups.StoreAsync(project, DailyRollups.MetricsKind, fresh); }
         catch (Exception e) when (e is RedisException or TimeoutException) { log.LogWarning("Daily rollups not stored ({Error})", e.Message); }
         foreach (var (day, totals) in fresh) valid[day] = totals;
         foreach (var (day, totals) in computed)
@@ -108,31 +107,23 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         return valid;
     }
 
-    /// <summary>Each day's span clipped to the range, adjacent spans joined.</summary>
-    static List<Window> Windows(IEnumerable<long> stale, IEnumerable<long> edges, Window range, Window? tail)
+    static List<TimeWindow> Windows(IEnumerable<long> stale, IEnumerable<long> edges, TimeWindow range, TimeWindow? tail)
     {
-        var windows = new List<Window>();
-        foreach (var day in stale.Concat(edges).Order())
-        {
-            var window = new Window(Math.Max(day, range.From), Math.Min(day + DayMs, range.To));
-            if (window.From >= window.To) continue;
-            if (windows.Count > 0 && windows[^1].To == window.From) windows[^1] = windows[^1] with { To = window.To };
-            else windows.Add(window);
-        }
+        var windows = TimeWindows.OfDays(stale.Concat(edges), range);
         if (tail is not null) windows.Add(tail with { From = Math.Max(tail.From, range.From) });
         return windows;
     }
 
-    async Task<Dictionary<string, DailyRollups.Day>> AggregateAsync(string project, List<Window> traceWindows, List<Window> observationWindows, Sql traceFilter, bool filtersTraces, CancellationToken ct)
+    async Task<Dictionary<string, DailyRollups.Day>> AggregateAsync(string project, List<TimeWindow> traceWindows, List<TimeWindow> observationWindows, Sql traceFilter, bool filtersTraces, CancellationToken ct)
     {
         if (traceWindows.Count == 0 && observationWindows.Count == 0) return [];
         var traceDays = traceWindows.Count == 0 ? Task.FromResult(new List<DayTraces>()) : clickHouse.QueryAsync<DayTraces>(Sql.Of(
             $@"SELECT {Day("timestamp")} AS date, count() AS count_traces
-               FROM {ListQuery.LatestWithin("traces", project, Within("timestamp", traceWindows), "id, timestamp, name, user_id, tags, environment, is_deleted")}
+               FROM {ListQuery.LatestWithin("traces", project, TimeWindows.Within("timestamp", traceWindows), "id, timestamp, name, user_id, tags, environment, is_deleted")}
                WHERE {traceFilter} GROUP BY date"), ct);
-        var observations = ListQuery.LatestWithin("observations", project, Within("start_time", observationWindows),
+        var observations = ListQuery.LatestWithin("observations", project, TimeWindows.Within("start_time", observationWindows),
             "id, trace_id, start_time, provided_model_name, usage_keys, usage_values, total_cost, is_deleted");
-        var ofTraces = filtersTraces ? Sql.Of($"AND trace_id IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", [traceFilter, Within("timestamp", traceWindows)]))}") : Sql.Empty;
+        var ofTraces = filtersTraces ? Sql.Of($"AND trace_id IN {ListQuery.TracesWhere(project, Sql.Join(" AND ", [traceFilter, TimeWindows.Within("timestamp", traceWindows)]))}") : Sql.Empty;
         var models = observationWindows.Count == 0 ? [] : await clickHouse.QueryAsync<DayModel>(Sql.Of($@"SELECT {Day("start_time")} AS date, ifNull(provided_model_name, '') AS model,
                 sum(arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'input', usage_values, usage_keys))) AS input_usage,
                 sum(arraySum(arrayFilter((usage_value, usage_key) -> usage_key = 'output', usage_values, usage_keys))) AS output_usage,
@@ -145,13 +136,6 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         return traces.Keys.Union(byDay.Select(g => g.Key)).ToDictionary(d => d, d => new DailyRollups.Day(0, traces.GetValueOrDefault(d),
             byDay[d].Select(m => new DailyRollups.Model(m.Model, m.InputUsage, m.OutputUsage, m.TotalUsage, m.CountTraces, m.CountObservations, m.TotalCost)).ToList()));
     }
-
-    static Sql Within(string column, List<Window> windows) => windows.Count == 0 ? Sql.Trusted("0") : Sql.Of($"({Sql.Join(" OR ", windows.Select(w => Sql.Join(" AND ", [
-        w.From == long.MinValue ? Sql.Trusted("1") : Sql.Of($"{Sql.Trusted(column)} >= {w.From}"),
-        w.To == long.MaxValue ? Sql.Trusted("1") : Sql.Of($"{Sql.Trusted(column)} < {w.To}"),
-    ])))})");
-
-    static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 
     static Sql Day(string millisColumn) => Sql.Trusted($"toString(toDate(toDateTime(intDiv({millisColumn}, 1000))))");
 }

@@ -5,22 +5,28 @@ using StackExchange.Redis;
 namespace Langfuse.Features.Tracing.Metrics;
 
 /// <summary>
-/// Per-day totals of the daily metrics, kept in Redis so a 30-day request does not aggregate millions of
-/// observations. Validity rests on a per-project sequence number: every write of trace or observation rows bumps
-/// it and stamps the days it touched, after ClickHouse holds the rows; a rollup remembers the number read before
-/// its aggregation started, and serves only while none of its day's stamps is newer.
+/// Per-day totals (of the daily metrics, of the dashboard), kept in Redis so a 30-day request does not aggregate
+/// millions of observations. Validity rests on a per-project sequence number: every write of trace, observation or
+/// score rows bumps it and stamps the days it touched, after ClickHouse holds the rows; a rollup remembers the number
+/// read before its aggregation started, and serves only while none of its day's stamps is newer.
 /// </summary>
 public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObserver
 {
+    /// <summary>A day's totals of some kind, with the sequence number read before they were aggregated.</summary>
+    public interface IRollup { long Sequence { get; } }
+
     public sealed record Model(string Name, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
 
-    public sealed record Day(long Sequence, ulong CountTraces, List<Model> Models);
+    /// <summary>A day of the public daily metrics.</summary>
+    public sealed record Day(long Sequence, ulong CountTraces, List<Model> Models) : IRollup;
+
+    public const string MetricsKind = "metrics";
 
     const string MarkScript = "local s = redis.call('INCR', KEYS[1]) for _, d in ipairs(ARGV) do redis.call('HSET', KEYS[2], d, s) end return s";
 
     static string SequenceKey(string projectId) => $"langfuse:daily:seq:{projectId}";
     static string StampsKey(string projectId) => $"langfuse:daily:stamps:{projectId}";
-    static string RollupsKey(string projectId) => $"langfuse:daily:rollups:{projectId}";
+    static string RollupsKey(string projectId) => $"langfuse:daily:rollups2:{projectId}"; // 2: fields named kind|day
 
     public Task ForgetProjectAsync(string projectId) =>
         redis.GetDatabase().KeyDeleteAsync([SequenceKey(projectId), StampsKey(projectId), RollupsKey(projectId)]);
@@ -33,6 +39,7 @@ public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObs
         {
             IReadOnlyCollection<TraceRow> traces => traces.Select(t => (t.ProjectId, DayOf(t.Timestamp))),
             IReadOnlyCollection<ObservationRow> observations => observations.Select(o => (o.ProjectId, DayOf(o.StartTime))),
+            IReadOnlyCollection<ScoreRow> scores => scores.Select(s => (s.ProjectId, DayOf(s.Timestamp))),
             _ => [],
         };
         foreach (var project in days.Distinct().GroupBy(d => d.ProjectId))
@@ -43,34 +50,35 @@ public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObs
     /// <summary>The sequence number now, to be stored with rollups computed from here on.</summary>
     public async Task<long> SequenceAsync(string projectId) => (long?)await redis.GetDatabase().StringGetAsync(SequenceKey(projectId)) ?? 0;
 
-    /// <summary>The still-valid rollups among the given days.</summary>
-    public async Task<Dictionary<string, Day>> ValidAsync(string projectId, IReadOnlyList<string> days)
+    /// <summary>The still-valid rollups of a kind (a name, with whatever narrows it) among the given days.</summary>
+    public async Task<Dictionary<string, T>> ValidAsync<T>(string projectId, string kind, IReadOnlyList<string> days) where T : IRollup
     {
         if (days.Count == 0) return [];
         var db = redis.GetDatabase();
-        var fields = days.Select(d => (RedisValue)d).ToArray();
-        var stamps = db.HashGetAsync(StampsKey(projectId), fields);
-        var rollups = await db.HashGetAsync(RollupsKey(projectId), fields);
+        var stamps = db.HashGetAsync(StampsKey(projectId), days.Select(d => (RedisValue)d).ToArray());
+        var rollups = await db.HashGetAsync(RollupsKey(projectId), days.Select(d => Field(kind, d)).ToArray());
         var stamped = await stamps;
-        var valid = new Dictionary<string, Day>();
+        var valid = new Dictionary<string, T>();
         for (var i = 0; i < days.Count; i++)
         {
             if (rollups[i].IsNull) continue;
-            var day = JsonSerializer.Deserialize<Day>((string)rollups[i]!, JsonSerializerOptions.Web)!;
+            var day = JsonSerializer.Deserialize<T>((string)rollups[i]!, JsonSerializerOptions.Web)!;
             if (stamped[i].IsNull || (long)stamped[i] <= day.Sequence) valid[days[i]] = day;
         }
         return valid;
     }
 
+    static RedisValue Field(string kind, string day) => $"{kind}|{day}";
+
     /// <summary>
     /// Rollups are a cache: a project's expire a month after they were last stored. The sequence and the stamps never
     /// expire (a few bytes per written day): were they to vanish, an old rollup would look valid again.
     /// </summary>
-    public async Task StoreAsync(string projectId, IReadOnlyDictionary<string, Day> days)
+    public async Task StoreAsync<T>(string projectId, string kind, IReadOnlyDictionary<string, T> days) where T : IRollup
     {
         if (days.Count == 0) return;
         var tx = redis.GetDatabase().CreateTransaction();
-        _ = tx.HashSetAsync(RollupsKey(projectId), days.Select(d => new HashEntry(d.Key, JsonSerializer.Serialize(d.Value, JsonSerializerOptions.Web))).ToArray());
+        _ = tx.HashSetAsync(RollupsKey(projectId), days.Select(d => new HashEntry(Field(kind, d.Key), JsonSerializer.Serialize(d.Value, JsonSerializerOptions.Web))).ToArray());
         _ = tx.KeyExpireAsync(RollupsKey(projectId), RollupLifetime);
         await tx.ExecuteAsync();
     }
