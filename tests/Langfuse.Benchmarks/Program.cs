@@ -281,14 +281,17 @@ async Task<int> ReadsBenchmark()
     {
         var times = new List<double>();
         var first = 0.0;
-        for (var i = 0; i < runs + 3; i++)
+        var warmUp = 3;
+        for (var i = 0; i < runs + warmUp; i++)
         {
+            // A query this slow fails its target anyway: two more runs tell its spread, without warm-up.
+            if (i == 1 && first > 5_000) (runs, warmUp) = (2, 1);
             var watch = Stopwatch.StartNew();
             using var response = await (client ?? http).GetAsync(path);
             await response.Content.ReadAsByteArrayAsync();
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
             if (i == 0) first = watch.Elapsed.TotalMilliseconds;
-            if (i >= 3) times.Add(watch.Elapsed.TotalMilliseconds);
+            if (i >= warmUp) times.Add(watch.Elapsed.TotalMilliseconds);
         }
         var sorted = times.Order().ToArray();
         return (P(sorted, 0.5), P(sorted, 0.95), first);
@@ -328,11 +331,13 @@ async Task<int> ReadsBenchmark()
     var app = $"/api/app/projects/{projectId}";
     var to = DateTimeOffset.FromUnixTimeMilliseconds(end).UtcDateTime.ToString("O");
     var from7 = DateTimeOffset.FromUnixTimeMilliseconds(end - 7L * 24 * 3600 * 1000).UtcDateTime.ToString("O");
+    var fromDay = DateTimeOffset.FromUnixTimeMilliseconds(end - 24L * 3600 * 1000).UtcDateTime.ToString("O");
     var pages = new (string Name, string Path)[]
     {
         ("traces table, page 1", $"{app}/traces?page=1&limit=50"),
         ("traces table, search by user", $"{app}/traces?page=1&limit=50&search=user-42"),
         ("traces table, latency filter", $"{app}/traces?page=1&limit=50&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
+        ("traces table, latency filter, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
         ("trace page (20 observations)", $"{app}/traces/{bigTraceId}"),
         ("sessions page", $"{app}/sessions?page=1&limit=50"),
         ("users page", $"{app}/users?page=1&limit=50"),

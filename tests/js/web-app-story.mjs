@@ -114,6 +114,19 @@ try {
   await page.getByRole("link", { name: `story-second-${run}`, exact: true }).waitFor({ timeout: 20000 });
   timings["live tail (SDK flush to row on screen)"] = Date.now() - sent;
 
+  // The keyboard alone: down to the older trace, open it, and walk its tree.
+  await page.getByLabel("Live").uncheck();
+  await page.locator("table.traces tbody tr").first().focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/project/${projectId}/traces/${firstId}`);
+  await page.getByRole("treeitem", { name: /TRACE/ }).focus();
+  await page.keyboard.press("ArrowDown");
+  const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+  if (!/retrieve|answer/.test(focused)) await fail(page, `arrow down in the tree focused "${focused}"`);
+  await page.goBack();
+  await page.getByRole("link", { name: `story-${run}`, exact: true }).waitFor();
+
   // Delete the first trace.
   await page.getByRole("link", { name: `story-${run}`, exact: true }).click();
   await page.getByRole("button", { name: "Delete trace" }).click();

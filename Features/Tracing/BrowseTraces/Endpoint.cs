@@ -30,7 +30,7 @@ sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, R
             r.Environment is { Length: > 0 } env ? [env] : [], TraceFilter.OrderColumnOf(order[0])!, order[1] == "desc")
         {
             Search = string.IsNullOrWhiteSpace(r.Search) ? null : r.Search.Trim(),
-            AlsoWhere = r.Filter is { Length: > 0 } json ? JsonFilter.Parse(json, JsonFilterSchema.Traces(project)) : null,
+            AlsoWhere = r.Filter is { Length: > 0 } json ? JsonFilter.Parse(json, JsonFilterSchema.Traces(project, r.FromTimestamp?.ToUnixTimeMilliseconds())) : null,
         };
         var (rows, total) = await reads.ListAsync(project, filter, ct);
         var (observations, scores) = await reads.ChildrenAsync(project, rows.Select(t => t.Id).ToList(), ct);

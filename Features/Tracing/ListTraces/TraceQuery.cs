@@ -49,7 +49,7 @@ public sealed record TraceFilter(
             q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
         if (q["filter"].FirstOrDefault() is { Length: > 0 } json)
         {
-            filter = filter with { JsonConditions = JsonFilter.Parse(json, JsonFilterSchema.Traces(projectId)) };
+            filter = filter with { JsonConditions = JsonFilter.Parse(json, JsonFilterSchema.Traces(projectId, filter.From?.ToUnixTimeMilliseconds())) };
         }
         return filter;
     }

@@ -65,6 +65,9 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
             (await _team.Owner.GetAsync($"{Traces}?{query}")).Body.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
         string F(object filter) => "filter=" + Uri.EscapeDataString(System.Text.Json.JsonSerializer.Serialize(new[] { filter }));
         (await Ids(F(new { column = "latency", type = "number", @operator = ">", value = 0.5 }))).ShouldBe([$"a-{_run}"]);
+        // With a time range the aggregate reads only that slice of the observations (from an hour before it).
+        (await Ids(F(new { column = "latency", type = "number", @operator = ">", value = 0.5 }) + "&fromTimestamp=2025-12-31T23:00:00Z")).ShouldBe([$"a-{_run}"]);
+        (await Ids(F(new { column = "totalCost", type = "number", @operator = "=", value = 0 }) + "&fromTimestamp=2025-12-31T23:00:00Z")).ShouldBe([$"b-{_run}"]);
         (await Ids(F(new { column = "totalCost", type = "number", @operator = "=", value = 0 }))).ShouldBe([$"b-{_run}"]);
         (await Ids(F(new { column = "name", type = "string", @operator = "starts with", value = "sea" }))).ShouldBe([$"b-{_run}"]);
         (await Ids(F(new { column = "name", type = "string", @operator = "contains", value = "check" }) + "&search=bob")).ShouldBeEmpty();

@@ -4,6 +4,7 @@ import { Pager } from "./Pager";
 import type { components } from "../api/schema";
 import { formatCost, formatSeconds, formatTime } from "../format";
 import { navigate, useLocation } from "../router";
+import { onItemKeys } from "../keys";
 
 type Item = components["schemas"]["LangfuseFeaturesTracingBrowseObservationsObservationItem"];
 const LIMIT = 50;
@@ -52,7 +53,7 @@ export function Observations({ projectId }: { projectId: string }) {
             {rows.map((o) => {
               const open = () => navigate(`/project/${projectId}/traces/${encodeURIComponent(o.traceId!)}`);
               return (
-                <tr key={o.id} tabIndex={0} onClick={open} onKeyDown={(e) => e.key === "Enter" && open()}>
+                <tr key={o.id} tabIndex={0} onClick={open} onKeyDown={(e) => onItemKeys(e, open)}>
                   <td>{formatTime(o.startTime)}</td><td><span className={`type ${o.type}`}>{o.type}</span></td><td>{o.name}</td><td>{o.model}</td>
                   <td>{formatSeconds(o.latency)}</td><td>{formatSeconds(o.timeToFirstToken)}</td>
                   <td>{o.usageDetails ? `${o.usageDetails.input ?? 0} / ${o.usageDetails.output ?? 0}` : ""}</td>

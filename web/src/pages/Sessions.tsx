@@ -3,7 +3,8 @@ import { api } from "../api/client";
 import { Pager } from "./Pager";
 import type { SessionItem, SessionTrace } from "../api/types";
 import { formatCost, formatSeconds, formatTime, pretty } from "../format";
-import { Link, useLocation } from "../router";
+import { Link, navigate, useLocation } from "../router";
+import { onItemKeys } from "../keys";
 
 const LIMIT = 50;
 
@@ -29,7 +30,7 @@ export function Sessions({ projectId }: { projectId: string }) {
           <thead><tr><th>Session</th><th>Created</th><th>Traces</th><th>Duration</th><th>Users</th><th>Cost</th></tr></thead>
           <tbody>
             {rows.map((s) => (
-              <tr key={s.id}>
+              <tr key={s.id} tabIndex={0} onKeyDown={(e) => onItemKeys(e, () => navigate(`/project/${projectId}/sessions/${encodeURIComponent(s.id!)}`))}>
                 <td><Link to={`/project/${projectId}/sessions/${encodeURIComponent(s.id!)}`}>{s.id}</Link></td>
                 <td>{formatTime(s.createdAt)}</td><td>{s.traceCount}</td><td>{formatSeconds(s.duration)}</td>
                 <td>{(s.users ?? []).map((u) => <Link key={u} to={`/project/${projectId}/users/${encodeURIComponent(u)}`}>{u} </Link>)}</td>

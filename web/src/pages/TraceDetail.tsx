@@ -3,6 +3,7 @@ import { api } from "../api/client";
 import type { ObservationView, TraceView } from "../api/types";
 import { formatCost, formatSeconds, formatTime, pretty } from "../format";
 import { navigate } from "../router";
+import { onItemKeys } from "../keys";
 
 type Node = { observation: ObservationView; depth: number };
 
@@ -132,14 +133,16 @@ export function TraceDetail({ projectId, traceId }: { projectId: string; traceId
       </p>
       <div className="split">
         <div className="observations" role="tree" aria-label="Observations">
-          <button role="treeitem" className={selected === null ? "node selected" : "node"} onClick={() => setSelected(null)}>
+          <button role="treeitem" className={selected === null ? "node selected" : "node"} onClick={() => setSelected(null)}
+            onKeyDown={(e) => onItemKeys(e, () => setSelected(null))} onFocus={() => setSelected(null)}>
             <span className="type">TRACE</span> {trace.name || trace.id}
           </button>
           {nodes.map(({ observation: o, depth }) => {
             const left = ((new Date(o.startTime!).getTime() - start) / (end - start)) * 100;
             const width = Math.max(0.5, ((new Date(o.endTime ?? o.startTime!).getTime() - new Date(o.startTime!).getTime()) / (end - start)) * 100);
             return (
-              <button role="treeitem" key={o.id} className={selected === o.id ? "node selected" : "node"} style={{ paddingLeft: 8 + depth * 16 }} onClick={() => setSelected(o.id!)}>
+              <button role="treeitem" key={o.id} className={selected === o.id ? "node selected" : "node"} style={{ paddingLeft: 8 + depth * 16 }} onClick={() => setSelected(o.id!)}
+                onKeyDown={(e) => onItemKeys(e, () => setSelected(o.id!))} onFocus={() => setSelected(o.id!)}>
                 <span className={`type ${o.type}`}>{o.type}</span> {o.name || o.id}
                 <span className="bar" title={`starts at +${formatSeconds((new Date(o.startTime!).getTime() - start) / 1000)}, takes ${formatSeconds(o.latency)}`}>
                   <span style={{ marginLeft: `${left}%`, width: `${width}%` }} />

@@ -5,6 +5,7 @@ import { formatCost, formatSeconds, formatTime } from "../format";
 import { Link, navigate, useLocation } from "../router";
 import { Pager } from "./Pager";
 import { FilterBuilder, parseFilters, type Filter } from "./TraceFilters";
+import { onItemKeys } from "../keys";
 
 const LIMIT = 50;
 const RANGES: Record<string, number | null> = { all: null, "1h": 1, "24h": 24, "7d": 168, "30d": 720 };
@@ -154,7 +155,7 @@ export function Traces({ projectId, userId }: { projectId: string; userId?: stri
           </thead>
           <tbody>
             {rows.map((t) => (
-              <tr key={t.id} tabIndex={0} onClick={() => open(t)} onKeyDown={(e) => e.key === "Enter" && open(t)}>
+              <tr key={t.id} tabIndex={0} onClick={() => open(t)} onKeyDown={(e) => onItemKeys(e, () => open(t))}>
                 <td onClick={(e) => e.stopPropagation()}>
                   <input type="checkbox" aria-label={`Select ${t.name || t.id}`} checked={selected.has(t.id!)} onChange={(e) => setSelected((s) => {
                     const next = new Set(s);

@@ -3,7 +3,8 @@ import { api } from "../api/client";
 import { Pager } from "./Pager";
 import type { UserItem } from "../api/types";
 import { formatCost, formatTime } from "../format";
-import { Link, useLocation } from "../router";
+import { Link, navigate, useLocation } from "../router";
+import { onItemKeys } from "../keys";
 
 const LIMIT = 50;
 
@@ -29,7 +30,7 @@ export function Users({ projectId }: { projectId: string }) {
           <thead><tr><th>User</th><th>Traces</th><th>Tokens</th><th>Cost</th><th>First seen</th><th>Last seen</th></tr></thead>
           <tbody>
             {rows.map((u) => (
-              <tr key={u.userId}>
+              <tr key={u.userId} tabIndex={0} onKeyDown={(e) => onItemKeys(e, () => navigate(`/project/${projectId}/users/${encodeURIComponent(u.userId!)}`))}>
                 <td><Link to={`/project/${projectId}/users/${encodeURIComponent(u.userId!)}`}>{u.userId}</Link></td>
                 <td>{u.traceCount}</td><td>{u.totalTokens}</td><td>{formatCost(u.totalCost)}</td>
                 <td>{formatTime(u.firstSeen)}</td><td>{formatTime(u.lastSeen)}</td>
