@@ -120,6 +120,13 @@ app.UseFastEndpoints(c =>
 app.UseSwaggerGen(uiConfig: ui => ui.Path = "/api/public/docs");
 app.UseWebApp();
 
+// JasperFx's command runner (codegen, describe, resources) scans every assembly for commands and says so on the
+// console a dozen times: serving (no verb, perhaps host options such as --urls) needs none of it.
+if (args.Length == 0 || args[0].StartsWith('-'))
+{
+    await app.RunAsync();
+    return 0;
+}
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;
