@@ -59,6 +59,9 @@ public sealed class ClickHouseGateway : IDisposable
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // ClickHouse closes an idle keep-alive connection after keep_alive_timeout (3 s on 18.16, 10 s on current
+            // releases); a request sent on one it is closing fails to send. Dropping them sooner avoids the race.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2),
             MaxConnectionsPerServer = Pool.MaxConnections,
             AutomaticDecompression = DecompressionMethods.GZip,
             ConnectTimeout = TimeSpan.FromSeconds(3),

@@ -338,6 +338,7 @@ async Task<int> ReadsBenchmark()
         ("traces table, search by user", $"{app}/traces?page=1&limit=50&search=user-42"),
         ("traces table, latency filter", $"{app}/traces?page=1&limit=50&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
         ("traces table, latency filter, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
+        ("traces table, sorted by latency, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&orderBy=latency.desc"),
         ("trace page (20 observations)", $"{app}/traces/{bigTraceId}"),
         ("sessions page", $"{app}/sessions?page=1&limit=50"),
         ("users page", $"{app}/users?page=1&limit=50"),

@@ -94,12 +94,19 @@ const server = http.createServer(async (request, response) => {
   sql = withSettings(sql, settings);
 
   try {
+    const queued = Date.now();
     const result = await serialized(async () => {
+      const started = Date.now();
       if (database !== currentDatabase) {
         await session.queryAsync(`USE \`${database.replace(/`/g, "")}\``);
         currentDatabase = database;
       }
-      return session.queryAsync(sql);
+      try { return await session.queryAsync(sql); }
+      finally {
+        // One statement at a time: a slow one holds up every other, so say which (a test waiting on inserts names it).
+        const ran = Date.now() - started, waited = started - queued;
+        if (ran > 3000 || waited > 5000) console.log(`slow statement: ran ${ran} ms after waiting ${waited} ms: ${sql.slice(0, 200).replace(/\s+/g, " ")}`);
+      }
     });
     response.writeHead(200, { "Content-Type": "text/plain; charset=UTF-8", "X-ClickHouse-Server-Display-Name": "chdb-front" });
     response.end(Buffer.from(result.bytes()));

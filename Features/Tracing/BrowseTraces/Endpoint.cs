@@ -14,6 +14,9 @@ namespace Langfuse.Features.Tracing.BrowseTraces;
 /// </summary>
 sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, Response>
 {
+    /// <summary>Sort fields that are figures of a trace's observations (the filter's aggregate columns of the same name).</summary>
+    internal static readonly Dictionary<string, string> FigureColumns = new() { ["latency"] = "latency", ["totalCost"] = "totalCost", ["totalTokens"] = "totalTokens" };
+
     public override void Configure()
     {
         Get("projects/{projectId}/traces");
@@ -26,13 +29,18 @@ sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, R
         var grant = await access.ProjectAsync(HttpContext.UserId(), r.ProjectId, Permission.ProjectRead, ct);
         var project = grant.Project.Id;
         var order = (r.OrderBy ?? "timestamp.desc").Split('.');
+        var tracesFrom = r.FromTimestamp?.ToUnixTimeMilliseconds();
+        var schema = JsonFilterSchema.Traces(project, tracesFrom);
+        var figure = FigureColumns.GetValueOrDefault(order[0]);
         var filter = new TraceFilter(r.Page, r.Limit, r.UserId, null, r.SessionId, r.FromTimestamp, r.ToTimestamp, [], null, null,
-            r.Environment is { Length: > 0 } env ? [env] : [], TraceFilter.OrderColumnOf(order[0])!, order[1] == "desc")
+            r.Environment is { Length: > 0 } env ? [env] : [], TraceFilter.OrderColumnOf(order[0]) ?? "timestamp", order[1] == "desc")
         {
             Search = string.IsNullOrWhiteSpace(r.Search) ? null : r.Search.Trim(),
-            AlsoWhere = r.Filter is { Length: > 0 } json ? JsonFilter.Parse(json, JsonFilterSchema.Traces(project, r.FromTimestamp?.ToUnixTimeMilliseconds())) : null,
+            AlsoWhere = r.Filter is { Length: > 0 } json ? JsonFilter.Parse(json, schema) : null,
         };
-        var (rows, total) = await reads.ListAsync(project, filter, ct);
+        var (rows, total) = figure is null
+            ? await reads.ListAsync(project, filter, ct)
+            : await reads.ListByFigureAsync(project, filter, schema.Aggregates[figure].Expression, tracesFrom, ct);
         var (observations, scores) = await reads.ChildrenAsync(project, rows.Select(t => t.Id).ToList(), ct);
         var items = rows.Select(t =>
         {
@@ -69,8 +77,8 @@ public sealed record Request
             RuleFor(r => r.Page).InclusiveBetween(1, 100_000);
             RuleFor(r => r.Limit).InclusiveBetween(1, 100);
             RuleFor(r => r.Search).MaximumLength(200);
-            RuleFor(r => r.OrderBy).Must(o => o is null || (o.Split('.') is [var f, "asc" or "desc"] && TraceFilter.OrderColumnOf(f) is not null))
-                .WithMessage($"orderBy must be <field>.<asc|desc> with field one of {string.Join(", ", TraceFilter.OrderFields)}");
+            RuleFor(r => r.OrderBy).Must(o => o is null || (o.Split('.') is [var f, "asc" or "desc"] && (TraceFilter.OrderColumnOf(f) is not null || Endpoint.FigureColumns.ContainsKey(f))))
+                .WithMessage($"orderBy must be <field>.<asc|desc> with field one of {string.Join(", ", TraceFilter.OrderFields.Concat(Endpoint.FigureColumns.Keys))}");
             RuleFor(r => r.Filter).MaximumLength(20_000);
         }
     }

@@ -50,6 +50,15 @@ public sealed record JsonFilterSchema
     }
 
     /// <summary>
+    /// The latest observation rows that count toward the figures of traces from <paramref name="tracesFrom"/> on (all
+    /// when null), as a FROM source and the condition that keeps it to the project.
+    /// </summary>
+    public static (Sql Source, Sql OfProject) ObservationsOfTraces(string projectId, long? tracesFrom) => tracesFrom is { } from
+        ? (ListQuery.LatestWithin("observations", projectId, Sql.Of($"start_time >= {from - 3_600_000}"),
+            "trace_id, start_time, end_time, usage_keys, usage_values, cost_keys, cost_values, total_cost, level, is_deleted"), Sql.Trusted("1"))
+        : (Sql.Trusted("observations FINAL"), Sql.Of($"project_id = {projectId}"));
+
+    /// <summary>
     /// GET /api/public/traces: the trace's own columns, and numbers aggregated over its observations (latency from the
     /// first start to the last end, tokens, cost, level counts) and numeric scores. With <paramref name="tracesFrom"/>
     /// (the list's fromTimestamp), only observations starting at most an hour before it count, as Langfuse shows a
@@ -58,10 +67,7 @@ public sealed record JsonFilterSchema
     /// </summary>
     public static JsonFilterSchema Traces(string projectId, long? tracesFrom = null)
     {
-        var (observations, ofProject) = tracesFrom is { } from
-            ? (ListQuery.LatestWithin("observations", projectId, Sql.Of($"start_time >= {from - 3_600_000}"),
-                "trace_id, start_time, end_time, usage_keys, usage_values, cost_keys, cost_values, total_cost, level, is_deleted"), Sql.Trusted("1"))
-            : (Sql.Trusted("observations FINAL"), Sql.Of($"project_id = {projectId}"));
+        var (observations, ofProject) = ObservationsOfTraces(projectId, tracesFrom);
         AggregateColumn OverObservations(string expression, bool nullWhenEmpty = false) => new(Sql.Trusted(expression), (comparison, zeroMatches) =>
         {
             var having = Sql.Of($"(SELECT trace_id FROM {observations} WHERE {ofProject} AND is_deleted = 0 GROUP BY trace_id HAVING {comparison})");

@@ -84,6 +84,28 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
         latestRows.PagedAsync<TraceRow>(EntityTable.Traces, projectId, filter.Where(), filter.OrderBy(), filter.Page, filter.Limit, ct,
             newestFirst: filter is { OrderColumn: "timestamp", Descending: true } ? "timestamp" : null);
 
+    sealed record PageId(string Id);
+
+    /// <summary>
+    /// One page of traces ordered by a figure of their observations (latency, cost, tokens; traces without any count
+    /// 0), and the total. The figure is grouped over the observations of traces from <paramref name="tracesFrom"/> on
+    /// (see <see cref="JsonFilterSchema.ObservationsOfTraces"/>); the page's rows are then read by primary key.
+    /// </summary>
+    public async Task<(List<TraceRow> Rows, ulong Total)> ListByFigureAsync(string projectId, TraceFilter filter, Sql figure, long? tracesFrom, CancellationToken ct)
+    {
+        var (observations, ofProject) = JsonFilterSchema.ObservationsOfTraces(projectId, tracesFrom);
+        var direction = Sql.Trusted(filter.Descending ? "DESC" : "ASC");
+        var total = latestRows.CountAsync(EntityTable.Traces, projectId, filter.Where(), ct);
+        var page = await clickHouse.QueryAsync<PageId>(Sql.Of($"""
+            SELECT id FROM (SELECT id FROM traces FINAL WHERE project_id = {projectId} AND {filter.Where()}) AS filtered
+            ANY LEFT JOIN (SELECT trace_id AS id, {figure} AS figure FROM {observations} WHERE {ofProject} AND is_deleted = 0 GROUP BY trace_id) AS figures
+            USING id
+            ORDER BY figure {direction}, id {direction} LIMIT {(long)(filter.Page - 1) * filter.Limit}, {filter.Limit}
+            """), ct);
+        var rows = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, projectId, page.Select(p => ("", p.Id)), ct)).ToDictionary(r => r.Id);
+        return (page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id]).ToList(), await total);
+    }
+
     public sealed record TraceChildren(string TraceId, string Id, long StartTime, long? EndTime, double? TotalCost);
     public sealed record ScoreRef(string TraceId, string Id);
 

@@ -218,8 +218,10 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
 /// <summary>Wolverine handler for batches taken off the Redis stream. Batches of a project deleted since they were accepted are dropped.</summary>
 public static class IngestBatchHandler
 {
-    public static async Task Handle(IngestBatch batch, IngestionPipeline pipeline, Projects.ProjectLiveness projects, CancellationToken ct)
+    public static async Task Handle(IngestBatch batch, IngestionPipeline pipeline, Projects.ProjectLiveness projects, ILogger<IngestionPipeline> log, CancellationToken ct)
     {
         if (await projects.IsLiveAsync(batch.ProjectId, ct)) await pipeline.SubmitAsync(batch, ct);
+        // Rare (events in flight while their project is deleted) and final: say so.
+        else log.LogWarning("Dropped a batch of {Count} events: project {ProjectId} is deleted", batch.Events.Count, batch.ProjectId);
     }
 }

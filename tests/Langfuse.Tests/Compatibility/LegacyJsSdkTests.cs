@@ -24,7 +24,7 @@ public sealed class LegacyJsSdkTests(AppFixture app) : RealServiceTest(app)
                 && t.GetProperty("output").ValueKind != JsonValueKind.Null
                 && t.Observation($"generation-{run}").GetProperty("endTime").ValueKind != JsonValueKind.Null
                 && t.Observation($"span-root-{run}").GetProperty("endTime").ValueKind != JsonValueKind.Null;
-        }, TimeSpan.FromSeconds(60), "the SDK's trace did not arrive complete");
+        }, IngestionClient.WaitForStored, "the SDK's trace did not arrive complete");
 
         trace.GetProperty("name").GetString().ShouldBe("sdk-trace");
         trace.GetProperty("userId").GetString().ShouldBe("sdk-user");

@@ -14,7 +14,7 @@ public sealed class ModelTests(AppFixture app) : IAsyncLifetime
     async Task<JsonElement> Generation(string model, object usage)
     {
         var id = Guid.NewGuid().ToString();
-        await app.Host.IngestAsync(_project, Event("generation-create", new { id, traceId = id, model, usage }));
+        (await app.Host.IngestAsync(_project, Event("generation-create", new { id, traceId = id, model, usage }))).Status.ShouldBe(207);
         return await app.Host.GetWhenAsync(_project, $"/api/public/observations/{id}", _ => true);
     }
 

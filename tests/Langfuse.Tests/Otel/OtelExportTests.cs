@@ -82,7 +82,7 @@ public sealed class DotnetExporterTests(AppFixture app) : RealServiceTest(app)
                 var (status, body) = await App.Host.GetAsync(Project, $"/api/public/traces/{traceId}");
                 trace = body;
                 return status == 200 && body.GetProperty("observations").GetArrayLength() == 4 && body.GetProperty("name").ValueKind == JsonValueKind.String;
-            }, TimeSpan.FromSeconds(60), "the exported trace did not arrive");
+            }, IngestionClient.WaitForStored, "the exported trace did not arrive");
 
             trace.GetProperty("name").GetString().ShouldBe("support-question");
             trace.GetProperty("userId").GetString().ShouldBe("user-42");

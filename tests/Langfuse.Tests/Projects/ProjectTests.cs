@@ -3,6 +3,7 @@ using Langfuse.Features.Tracing.Processing;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Tests.Infrastructure;
 using Marten;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
@@ -92,8 +93,9 @@ public sealed class ProjectTests(AppFixture app, ITestOutputHelper output)
         }
         var pipeline = app.Service<IngestionPipeline>();
         var liveness = app.Service<Langfuse.Features.Projects.ProjectLiveness>();
-        await IngestBatchHandler.Handle(Batch(team.ProjectId), pipeline, liveness, default);
-        await IngestBatchHandler.Handle(Batch(live.Id), pipeline, liveness, default);
+        var log = app.Service<ILogger<IngestionPipeline>>();
+        await IngestBatchHandler.Handle(Batch(team.ProjectId), pipeline, liveness, log, default);
+        await IngestBatchHandler.Handle(Batch(live.Id), pipeline, liveness, log, default);
         (await ClickHouseRowsAsync(team.ProjectId)).ShouldBe(0UL);
         (await ClickHouseRowsAsync(live.Id)).ShouldBeGreaterThan(0UL);
     }

@@ -479,7 +479,7 @@ public sealed class MetricsV2Tests(AppFixture app) : IAsyncLifetime
     {
         _project = await app.CreateProjectAsync();
         var id = Guid.NewGuid().ToString("N")[..8];
-        await app.Host.IngestAsync(_project,
+        var (status, _) = await app.Host.IngestAsync(_project,
             Event("trace-create", new { id, name = "support", tags = new[] { "vip" }, release = "r1" }),
             Event("generation-create", new { id = id + "-1", traceId = id, name = "llm", model = "gpt-4o-mini", usage = new { input = 100, output = 50 }, startTime = "2024-09-01T10:00:00.000Z", endTime = "2024-09-01T10:00:01.000Z", environment = "production" }),
             Event("generation-create", new { id = id + "-2", traceId = id, name = "llm", model = "gpt-4o-mini", usage = new { input = 300, output = 150 }, startTime = "2024-09-01T11:00:00.000Z", endTime = "2024-09-01T11:00:03.000Z", environment = "production" }),
@@ -488,6 +488,7 @@ public sealed class MetricsV2Tests(AppFixture app) : IAsyncLifetime
             Event("score-create", new { id = id + "-s1", traceId = id, name = "quality", value = 0.5 }, 0),
             Event("score-create", new { id = id + "-s2", traceId = id, name = "quality", value = 1.0 }, 0),
             Event("score-create", new { id = id + "-s3", traceId = id, name = "tone", value = "kind" }, 0));
+        status.ShouldBe(207);
         await app.Host.GetWhenAsync(_project, "/api/public/observations", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 4);
         await app.Host.GetWhenAsync(_project, "/api/public/v2/scores", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 3);
     }

@@ -76,7 +76,13 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
         (await Ids("toTimestamp=2026-01-01T12:00:00Z")).ShouldBe([$"a-{_run}"]);
         (await Ids("environment=production")).ShouldBeEmpty();
         (await Ids("environment=default")).Count.ShouldBe(2);
-        (await _team.Owner.GetAsync($"{Traces}?orderBy=latency.desc")).Status.ShouldBe(400);
+        // Figures of the observations sort too; a trace without observations counts 0.
+        (await Ids("orderBy=latency.desc")).ShouldBe([$"a-{_run}", $"b-{_run}"]);
+        (await Ids("orderBy=latency.asc")).ShouldBe([$"b-{_run}", $"a-{_run}"]);
+        (await Ids("orderBy=totalCost.desc&fromTimestamp=2025-12-31T00:00:00Z")).ShouldBe([$"a-{_run}", $"b-{_run}"]);
+        (await Ids("orderBy=totalTokens.asc&search=check")).ShouldBe([$"a-{_run}"]);
+        (await _team.Owner.GetAsync($"{Traces}?orderBy=latency.desc&limit=1&page=2")).Body.GetProperty("data").EnumerateArray().Single().GetProperty("id").GetString().ShouldBe($"b-{_run}");
+        (await _team.Owner.GetAsync($"{Traces}?orderBy=cost.desc")).Status.ShouldBe(400);
         var (status, body) = await _team.Owner.GetAsync($"{Traces}?{F(new { column = "nope", type = "string", @operator = "=", value = "x" })}");
         status.ShouldBe(400);
         body.GetProperty("message").GetString()!.ShouldContain("nope");

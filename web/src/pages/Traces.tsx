@@ -11,7 +11,7 @@ const LIMIT = 50;
 const RANGES: Record<string, number | null> = { all: null, "1h": 1, "24h": 24, "7d": 168, "30d": 720 };
 const ALL_COLUMNS = ["timestamp", "name", "user", "session", "latency", "cost", "observations", "scores", "tags", "environment"] as const;
 type Column = (typeof ALL_COLUMNS)[number];
-const SORTABLE: Partial<Record<Column, string>> = { timestamp: "timestamp", name: "name", user: "userId", session: "sessionId" };
+const SORTABLE: Partial<Record<Column, string>> = { timestamp: "timestamp", name: "name", user: "userId", session: "sessionId", latency: "latency", cost: "totalCost" };
 
 function useColumns(): [Set<Column>, (c: Column) => void] {
   const [columns, setColumns] = useState<Set<Column>>(() => {

@@ -2,6 +2,7 @@
 #pragma warning disable
 using Langfuse.Features.Projects;
 using Langfuse.Features.Tracing.Processing;
+using Microsoft.Extensions.Logging;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -11,11 +12,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Langfuse.Features.Projects.ProjectLiveness _projectLiveness;
         private readonly Langfuse.Features.Tracing.Processing.IngestionPipeline _ingestionPipeline;
+        private readonly Microsoft.Extensions.Logging.ILogger<Langfuse.Features.Tracing.Processing.IngestionPipeline> _loggerOfIngestionPipeline;
 
-        public IngestBatchHandler1068514044(Langfuse.Features.Projects.ProjectLiveness projectLiveness, Langfuse.Features.Tracing.Processing.IngestionPipeline ingestionPipeline)
+        public IngestBatchHandler1068514044(Langfuse.Features.Projects.ProjectLiveness projectLiveness, Langfuse.Features.Tracing.Processing.IngestionPipeline ingestionPipeline, Microsoft.Extensions.Logging.ILogger<Langfuse.Features.Tracing.Processing.IngestionPipeline> loggerOfIngestionPipeline)
         {
             _projectLiveness = projectLiveness;
             _ingestionPipeline = ingestionPipeline;
+            _loggerOfIngestionPipeline = loggerOfIngestionPipeline;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
@@ -27,7 +30,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Langfuse.Features.Tracing.Processing.IngestBatchHandler");
             
             // The actual message execution
-            await Langfuse.Features.Tracing.Processing.IngestBatchHandler.Handle(ingestBatch, _ingestionPipeline, _projectLiveness, cancellation).ConfigureAwait(false);
+            await Langfuse.Features.Tracing.Processing.IngestBatchHandler.Handle(ingestBatch, _ingestionPipeline, _projectLiveness, _loggerOfIngestionPipeline, cancellation).ConfigureAwait(false);
         }
     }
 
