@@ -152,6 +152,10 @@ public sealed class RedisStreamConsumer(
                 }
             }
             if (mine.Length > 0) logger.LogInformation("Redis stream {Queue}: handed {Count} pending entries back on shutdown", queue.Name, mine.Length);
+            // Consumer names are per process: without this the group lists every instance that ever ran. Only when
+            // nothing is left pending under the name, since deleting a consumer drops its pending entries.
+            if ((await db.StreamPendingMessagesAsync(_stream, _group, 1, consumerName)).Length == 0)
+                await db.StreamDeleteConsumerAsync(_stream, _group, consumerName);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

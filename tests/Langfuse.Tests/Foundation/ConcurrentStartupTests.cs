@@ -33,6 +33,9 @@ public sealed class ConcurrentStartupTests
             var starting = Enumerable.Range(0, 8).Select(_ => Task.Run(() => AlbaHost.For<Program>(builder =>
             {
                 builder.UseSetting("DATABASE_URL", TestStores.Get("DATABASE_URL").Replace(url.AbsolutePath, "/" + database));
+                // Their own Redis database too: workers on the run's shared stream would take other tests' events and,
+                // finding those projects missing from this empty database, drop them as deleted.
+                builder.UseSetting("REDIS_CONNECTION_STRING", TestStores.Get("REDIS_CONNECTION_STRING").TrimEnd('/') + "/9");
                 builder.ConfigureServices(services => services.RunWolverineInSoloMode());
             }))).ToList();
             foreach (var host in starting)

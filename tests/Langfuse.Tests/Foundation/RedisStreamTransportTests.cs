@@ -92,6 +92,8 @@ public sealed class RedisStreamTransportTests : IAsyncLifetime
         stopFirst.Cancel();
         await firstRun.WaitAsync(TimeSpan.FromSeconds(10));
         await first.HandOffPendingAsync();
+        // Nothing is left under its name, so the group forgets it (it would list every instance that ever ran).
+        (await _redis.GetDatabase().StreamConsumerInfoAsync(options.StreamKey("probe"), options.ConsumerGroup)).Select(c => (string?)c.Name).ShouldNotContain("leaving");
 
         var taken = new TaskCompletionSource<string>();
         _ = Task.Run(() => new RedisStreamConsumer(_redis, options, longClaim, "staying", (m, _) => { taken.TrySetResult(((TransportProbe)m).Id); return Task.CompletedTask; }, NullLogger.Instance).RunAsync(_stop.Token));
