@@ -19,7 +19,7 @@ public sealed class ApiKeyAuthenticationHandler(
     RateLimiting.RedisRateLimiter limiter, Configuration.LangfuseSettings settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "LangfuseApiKey";
+    public new const string Scheme = "LangfuseApiKey";
     public const string AccessClaim = "langfuse_access";
     public const string ScoresPolicy = "ScoresOrProject";
     public const string OrganizationPolicy = "OrganizationKey";

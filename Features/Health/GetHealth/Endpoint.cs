@@ -5,7 +5,7 @@ namespace Langfuse.Features.Health.GetHealth;
 /// <summary>GET /api/public/health: 200 when Postgres, ClickHouse and Redis all answer; 503 naming the ones that do not.</summary>
 sealed class Endpoint(StoreProbe probe) : EndpointWithoutRequest<Response>
 {
-    public static readonly string Version = typeof(Endpoint).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public static new readonly string Version = typeof(Endpoint).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public override void Configure()
     {
