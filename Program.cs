@@ -105,6 +105,7 @@ app.UseSerilogRequestLogging(o => o.GetLevel = (ctx, _, ex) =>
     ex is not null || ctx.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
     : ctx.Request.Path.StartsWithSegments("/api/public/health") ? Serilog.Events.LogEventLevel.Verbose
     : Serilog.Events.LogEventLevel.Debug);
+app.UseApiProblems();
 app.UsePublicUrlScheme(settings);
 app.UseAuthentication();
 app.UseCsrfProtection();

@@ -13,6 +13,21 @@ public static class PublicApiErrors
 {
     public const string PublicPrefix = "/api/public";
 
+    /// <summary>
+    /// A business rule that refused the request (thrown by a handler): its status and message in Langfuse's shape,
+    /// answered here rather than by the exception handler, which would log every refusal as a server error. Inside the
+    /// request log, so that the log shows the status the client got.
+    /// </summary>
+    public static IApplicationBuilder UseApiProblems(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try { await next(context); }
+        catch (ApiProblem problem) when (!context.Response.HasStarted)
+        {
+            if (problem.RetryAfterSeconds is { } retry) context.Response.Headers.RetryAfter = retry.ToString();
+            await WriteAsync(context, problem.Status, problem.Message, problem.ErrorName);
+        }
+    });
+
     public static IApplicationBuilder UseLangfuseErrors(this IApplicationBuilder app)
     {
         app.UseExceptionHandler(handler => handler.Run(async context =>
@@ -40,18 +55,6 @@ public static class PublicApiErrors
             context.Response.StatusCode = 500;
             await context.Response.WriteAsJsonAsync(new { message = "Internal Server Error", error = "Internal Server Error", correlationId });
         }));
-
-        // A business rule that refused the request (thrown by a handler): its status and message in Langfuse's shape,
-        // answered here rather than by the exception handler, which would log every refusal as a server error.
-        app.Use(async (context, next) =>
-        {
-            try { await next(context); }
-            catch (ApiProblem problem) when (!context.Response.HasStarted)
-            {
-                if (problem.RetryAfterSeconds is { } retry) context.Response.Headers.RetryAfter = retry.ToString();
-                await WriteAsync(context, problem.Status, problem.Message, problem.ErrorName);
-            }
-        });
 
         app.UseStatusCodePages(async statusContext =>
         {
