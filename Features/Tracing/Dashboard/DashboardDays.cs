@@ -1,7 +1,6 @@
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Metrics;
 using Langfuse.Infrastructure.ClickHouse;
-using StackExchange.Redis;
 
 namespace Langfuse.Features.Tracing.Dashboard;
 
@@ -21,7 +20,7 @@ public sealed record ScoreTotals(string Name, double Sum, long Count);
 /// million-trace benchmark set a 30-day dashboard took 17.7 s aggregated in full (six sorts of the latest rows);
 /// from rollups it aggregates today alone.
 /// </summary>
-public sealed class DashboardDays(ClickHouseGateway clickHouse, DailyRollups rollups, ILogger<DashboardDays> log)
+public sealed class DashboardDays(ClickHouseGateway clickHouse, DailyRollups rollups)
 {
     const long HourMs = 3_600_000, DayMs = TimeWindows.DayMs;
     static readonly string TotalTokens = JsonFilterSchema.UsageSum("usage_keys", "usage_values", "total");
@@ -40,26 +39,16 @@ public sealed class DashboardDays(ClickHouseGateway clickHouse, DailyRollups rol
         // Environments are rolled up apart (a field of their own); the kind keeps the value apart from the day.
         var kind = $"dashboard:{environment ?? "*"}";
 
-        long sequence;
-        Dictionary<string, DashboardDay> valid;
-        try
-        {
-            sequence = await rollups.SequenceAsync(project);
-            valid = await rollups.ValidAsync<DashboardDay>(project, kind, whole.Select(DailyRollups.DayOf).ToList());
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            log.LogWarning("Dashboard rollups unavailable ({Error}); aggregating the whole range", e.Message);
+        if (await rollups.TryReadAsync<DashboardDay>(project, kind, whole.Select(DailyRollups.DayOf).ToList()) is not { } read)
             return [await AggregateAsync(project, [range], environment, ct)];
-        }
+        var (sequence, valid) = read;
         var stale = whole.Where(d => !valid.ContainsKey(DailyRollups.DayOf(d))).ToList();
         var live = edges.Count == 0 ? null : AggregateAsync(project, edges, environment, ct);
         if (stale.Count > 0)
         {
             var computed = await AggregateByDayAsync(project, TimeWindows.OfDays(stale, range), environment, ct);
             var fresh = stale.ToDictionary(DailyRollups.DayOf, d => (computed.GetValueOrDefault(d) ?? DashboardDay.Empty(0)) with { Sequence = sequence });
-            try { await rollups.StoreAsync(project, kind, fresh); }
-            catch (Exception e) when (e is RedisException or TimeoutException) { log.LogWarning("Dashboard rollups not stored ({Error})", e.Message); }
+            await rollups.TryStoreAsync(project, kind, fresh);
             foreach (var (day, figures) in fresh) valid[day] = figures;
         }
         return live is null ? valid.Values.ToList() : [.. valid.Values, await live];

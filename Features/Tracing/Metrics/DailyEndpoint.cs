@@ -4,7 +4,6 @@ using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
-using StackExchange.Redis;
 
 namespace Langfuse.Features.Tracing.Metrics;
 
@@ -14,7 +13,7 @@ namespace Langfuse.Features.Tracing.Metrics;
 /// filters other than time restrict the observations to those of matching traces. Without such filters, whole
 /// days come from <see cref="DailyRollups"/> and only the rest is aggregated.
 /// </summary>
-sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, ILogger<DailyEndpoint> log) : EndpointWithoutRequest
+sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) : EndpointWithoutRequest
 {
     sealed record DayTraces(string Date, ulong CountTraces);
     sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
@@ -80,18 +79,9 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
         for (var day = TimeWindows.DayStart(first); day < last; day += DayMs) allDays.Add(day);
         var whole = allDays.Where(d => d >= traceRange.From && d + DayMs <= traceRange.To).ToList();
 
-        long sequence;
-        Dictionary<string, DailyRollups.Day> valid;
-        try
-        {
-            sequence = await rollups.SequenceAsync(project);
-            valid = await rollups.ValidAsync<DailyRollups.Day>(project, DailyRollups.MetricsKind, whole.Select(DailyRollups.DayOf).ToList());
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            log.LogWarning("Daily rollups unavailable ({Error}); aggregating every day", e.Message);
+        if (await rollups.TryReadAsync<DailyRollups.Day>(project, DailyRollups.MetricsKind, whole.Select(DailyRollups.DayOf).ToList()) is not { } read)
             return await AggregateAsync(project, [traceRange], [observationRange], traceFilter, filtersTraces: false, ct);
-        }
+        var (sequence, valid) = read;
         var stale = whole.Where(d => !valid.ContainsKey(DailyRollups.DayOf(d))).ToList();
         var edges = allDays.Except(whole).ToList();
         var tail = traceRange.To == long.MaxValue ? new TimeWindow(tomorrow, long.MaxValue) : null;
@@ -99,8 +89,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups, I
             Windows(stale, edges, traceRange, tail), Windows(stale, edges, observationRange, tail), traceFilter, filtersTraces: false, ct);
 
         var fresh = stale.Select(DailyRollups.DayOf).ToDictionary(d => d, d => computed.TryGetValue(d, out var day) ? day with { Sequence = sequence } : new DailyRollups.Day(sequence, 0, []));
-        try { await rollups.StoreAsync(project, DailyRollups.MetricsKind, fresh); }
-        catch (Exception e) when (e is RedisException or TimeoutException) { log.LogWarning("Daily rollups not stored ({Error})", e.Message); }
+        await rollups.TryStoreAsync(project, DailyRollups.MetricsKind, fresh);
         foreach (var (day, totals) in fresh) valid[day] = totals;
         foreach (var (day, totals) in computed)
             valid.TryAdd(day, totals); // edge days and the tail

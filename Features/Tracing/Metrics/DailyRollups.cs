@@ -10,7 +10,7 @@ namespace Langfuse.Features.Tracing.Metrics;
 /// score rows bumps it and stamps the days it touched, after ClickHouse holds the rows; a rollup remembers the number
 /// read before its aggregation started, and serves only while none of its day's stamps is newer.
 /// </summary>
-public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObserver
+public sealed class DailyRollups(IConnectionMultiplexer redis, ILogger<DailyRollups> log) : IWrittenRowsObserver
 {
     /// <summary>A day's totals of some kind, with the sequence number read before they were aggregated.</summary>
     public interface IRollup { long Sequence { get; } }
@@ -69,6 +69,31 @@ public sealed class DailyRollups(IConnectionMultiplexer redis) : IWrittenRowsObs
     }
 
     static RedisValue Field(string kind, string day) => $"{kind}|{day}";
+
+    /// <summary>
+    /// The sequence number now and the still-valid rollups among the days; null when Redis does not answer, and the
+    /// caller aggregates every day (rollups are a cache: reads go on without them).
+    /// </summary>
+    public async Task<(long Sequence, Dictionary<string, T> Valid)?> TryReadAsync<T>(string projectId, string kind, IReadOnlyList<string> days) where T : IRollup
+    {
+        try
+        {
+            var sequence = await SequenceAsync(projectId);
+            return (sequence, await ValidAsync<T>(projectId, kind, days));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            log.LogWarning("Rollups {Kind} unavailable ({Error}); aggregating every day", kind, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary><see cref="StoreAsync{T}"/>, or a warning when Redis does not answer: the next request aggregates again.</summary>
+    public async Task TryStoreAsync<T>(string projectId, string kind, IReadOnlyDictionary<string, T> days) where T : IRollup
+    {
+        try { await StoreAsync(projectId, kind, days); }
+        catch (Exception e) when (e is RedisException or TimeoutException) { log.LogWarning("Rollups {Kind} not stored ({Error})", kind, e.Message); }
+    }
 
     /// <summary>
     /// Rollups are a cache: a project's expire a month after they were last stored. The sequence and the stamps never

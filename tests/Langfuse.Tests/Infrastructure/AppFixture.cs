@@ -30,10 +30,6 @@ public class AppFixture : IAsyncLifetime
             // Password hashing at 1,000 rounds instead of 210,000: the tests create hundreds of users, and the rounds
             // are a setting whose effect a unit test checks.
             builder.UseSetting("LANGFUSE_PASSWORD_HASH_ITERATIONS", "1000");
-            // Dozens of hosts come and go on the one shared ingestion stream during a run; an entry a stopping host could
-            // not hand back (its handler cut short after the drain time) waits for another consumer to claim it. The
-            // default minute equals the tests' wait for stored events: a quarter of it keeps such an entry inside it.
-            builder.UseSetting("LANGFUSE_QUEUE_CLAIM_AFTER_MS", "15000");
             foreach (var (key, value) in Overrides) builder.UseSetting(key, value);
             builder.ConfigureServices(services =>
             {
