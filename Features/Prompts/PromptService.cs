@@ -175,6 +175,16 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
         return (items, (int)total);
     }
 
+    /// <summary>Every version of a prompt name, newest first, with its head (tags); null when the name has no versions.</summary>
+    public async Task<(PromptHead Head, List<Prompt> Versions)?> VersionsAsync(string projectId, string name, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(projectId);
+        var head = await session.LoadAsync<PromptHead>(PromptHead.IdFor(name), ct);
+        if (head is null) return null;
+        var versions = await session.Query<Prompt>().Where(p => p.Name == name).OrderByDescending(p => p.Version).ToListAsync(ct);
+        return versions.Count == 0 ? null : (head, versions.ToList());
+    }
+
     static async Task<Prompt?> FindAsync(IQuerySession session, string name, int? version, string? label, CancellationToken ct) =>
         version is not null
             ? await session.Query<Prompt>().FirstOrDefaultAsync(p => p.Name == name && p.Version == version, ct)

@@ -1,6 +1,6 @@
 // The web app's end-to-end story in real headless Chromium (Debian's package, driven by playwright-core; no browser
 // is downloaded): sign up, create a project and a key, send a trace with the real legacy Langfuse SDK, find it by
-// search, open it, check tree, timeline, input, output and cost, add a score, follow the live tail while a second
+// search, open it, check tree, timeline, input, output, cost and the prompt link, add a score, follow the live tail while a second
 // trace arrives, delete the trace. Prints page timings as JSON on its last line.
 import { chromium } from "playwright-core";
 import { Langfuse } from "langfuse";
@@ -52,12 +52,17 @@ try {
   // A trace from the real legacy SDK.
   // One batch per trace (flushAt above its event count): the trace is stored with all its observations in one round.
   const langfuse = new Langfuse({ baseUrl: base, publicKey, secretKey, flushAt: 100, flushInterval: 60000 });
+  // The answer comes from a managed prompt: the generation links to it.
+  const promptName = `story-prompt-${run}`;
+  await langfuse.createPrompt({ name: promptName, type: "chat", labels: ["production"],
+    prompt: [{ role: "system", content: "Answer questions about {{topic}} briefly." }] });
+  const prompt = await langfuse.getPrompt(promptName, undefined, { type: "chat", cacheTtlSeconds: 0 });
   const send = async (name, id) => {
     const trace = langfuse.trace({ id, name, userId: "story-user", input: { question: "capital of France?" } });
     const span = trace.span({ name: "retrieve", input: { query: "France" } });
     span.end({ output: { documents: 2 } });
     const generation = trace.generation({
-      name: "answer", model: "gpt-4o-mini", input: [{ role: "user", content: "What is the capital of France?" }],
+      name: "answer", model: "gpt-4o-mini", input: [{ role: "user", content: "What is the capital of France?" }], prompt,
     });
     generation.end({ output: "Paris", usage: { input: 150, output: 75 } });
     trace.update({ output: { answer: "Paris" } });
@@ -97,6 +102,13 @@ try {
   await page.getByRole("treeitem", { name: /GENERATION answer/ }).click();
   await page.locator(".chat .message.user").getByText("What is the capital of France?").waitFor();
   await page.getByText("gpt-4o-mini").first().waitFor();
+
+  // The generation's prompt link opens the prompt's version.
+  await page.getByRole("link", { name: `${promptName} v1` }).click();
+  await page.waitForURL(`${base}/project/${projectId}/prompts/${promptName}?version=1`);
+  await page.getByTestId("prompt-version").getByText("Answer questions about {{topic}} briefly.").waitFor();
+  await page.goBack();
+  await page.getByRole("tree", { name: "Observations" }).waitFor();
 
   // An annotation score.
   await page.getByRole("treeitem", { name: /TRACE/ }).click();

@@ -14,6 +14,7 @@ import { DashboardPage } from "./pages/Dashboard";
 import { Observations } from "./pages/Observations";
 import { OrganizationSettings } from "./pages/OrganizationSettings";
 import { Account } from "./pages/Account";
+import { Prompt } from "./pages/Prompt";
 
 export function App() {
   const { path } = useLocation();
@@ -49,6 +50,8 @@ export function App() {
   if ((params = match("/project/:projectId/users", path))) return <Layout projectId={params.projectId}><Users projectId={params.projectId} /></Layout>;
   if ((params = match("/project/:projectId/users/:userId", path)))
     return <Layout projectId={params.projectId}><Traces projectId={params.projectId} userId={params.userId} /></Layout>;
+  if ((params = match("/project/:projectId/prompts/:name", path)))
+    return <Layout projectId={params.projectId}><Prompt projectId={params.projectId} name={params.name} /></Layout>;
   if ((params = match("/project/:projectId/settings", path))) return <Layout projectId={params.projectId}><Settings projectId={params.projectId} /></Layout>;
   if ((params = match("/project/:projectId", path))) return <Layout projectId={params.projectId}><DashboardPage projectId={params.projectId} /></Layout>;
   return <Layout><p className="empty">Nothing here. <a href="/">Go to your projects</a>.</p></Layout>;

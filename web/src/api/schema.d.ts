@@ -580,6 +580,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/app/projects/{projectId}/prompts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesPromptsViewPromptEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/app/projects/{projectId}/members/{userId}": {
         parameters: {
             query?: never;
@@ -1523,6 +1539,24 @@ export interface components {
             hasMore?: boolean;
         };
         LangfuseFeaturesTracingBrowseObservationsRequest: Record<string, never>;
+        LangfuseFeaturesPromptsViewPromptPromptPage: {
+            name?: string;
+            type?: string;
+            tags?: string[];
+            versions?: components["schemas"]["LangfuseFeaturesPromptsViewPromptPromptVersion"][];
+        };
+        LangfuseFeaturesPromptsViewPromptPromptVersion: {
+            /** Format: int32 */
+            version?: number;
+            labels?: string[];
+            prompt?: unknown;
+            config?: unknown;
+            commitMessage?: string | null;
+            createdBy?: string;
+            /** Format: date-time */
+            createdAt?: string;
+        };
+        LangfuseFeaturesPromptsViewPromptRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsMemberItem: {
             userId?: string;
             email?: string;
@@ -3235,6 +3269,59 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsViewPromptEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsViewPromptPromptPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

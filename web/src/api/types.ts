@@ -14,3 +14,4 @@ export type SessionItem = S["LangfuseFeaturesTracingBrowseSessionsSessionItem"];
 export type SessionTrace = S["LangfuseFeaturesTracingViewSessionSessionTrace"];
 export type UserItem = S["LangfuseFeaturesTracingBrowseUsersUserItem"];
 export type InvitationItem = S["LangfuseFeaturesOrganizationsInvitationItem"];
+export type PromptPage = S["LangfuseFeaturesPromptsViewPromptPromptPage"];

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import type { ObservationView, TraceView } from "../api/types";
-import { formatCost, formatSeconds, formatTime, pretty } from "../format";
-import { navigate } from "../router";
+import { formatCost, formatSeconds, formatTime } from "../format";
+import { Link, navigate } from "../router";
+import { Io } from "./Io";
 import { onItemKeys } from "../keys";
 
 type Node = { observation: ObservationView; depth: number };
@@ -23,34 +24,6 @@ function tree(observations: ObservationView[]): Node[] {
     });
   walk("", 0);
   return out;
-}
-
-type Message = { role?: string; content?: unknown; tool_calls?: unknown };
-const isChat = (value: unknown): value is Message[] =>
-  Array.isArray(value) && value.length > 0 && value.every((m) => m && typeof m === "object" && "role" in (m as object));
-
-/** Input or output: chat messages as a conversation, anything else as pretty JSON. */
-function Io({ label, value }: { label: string; value: unknown }) {
-  if (value === null || value === undefined) return null;
-  const messages = isChat(value) ? value : isChat((value as { messages?: unknown })?.messages) ? (value as { messages: Message[] }).messages : null;
-  return (
-    <section className="io">
-      <h3>{label}</h3>
-      {messages ? (
-        <div className="chat">
-          {messages.map((m, i) => (
-            <div key={i} className={`message ${m.role}`}>
-              <span className="role">{m.role}</span>
-              <pre>{pretty(m.content)}</pre>
-              {m.tool_calls !== undefined && <pre className="tools">{pretty(m.tool_calls)}</pre>}
-            </div>
-          ))}
-        </div>
-      ) : (
-        <pre data-testid={`io-${label.toLowerCase()}`}>{pretty(value)}</pre>
-      )}
-    </section>
-  );
 }
 
 export function TraceDetail({ projectId, traceId }: { projectId: string; traceId: string }) {
@@ -161,7 +134,7 @@ export function TraceDetail({ projectId, traceId }: { projectId: string; traceId
                 {formatSeconds(current.latency)}{current.timeToFirstToken != null && <> · first token {formatSeconds(current.timeToFirstToken)}</>}
                 {current.level && current.level !== "DEFAULT" && <> · <span className={`level ${current.level}`}>{current.level}</span></>}
                 {current.statusMessage && <> · {current.statusMessage}</>}
-                {current.promptName && <> · prompt {current.promptName} v{current.promptVersion}</>}
+                {current.promptName && <> · prompt <Link to={`/project/${projectId}/prompts/${encodeURIComponent(current.promptName)}${current.promptVersion != null ? `?version=${current.promptVersion}` : ""}`}>{current.promptName} v{current.promptVersion}</Link></>}
               </p>
               {current.usageDetails && (
                 <table className="usage">
