@@ -1,3 +1,4 @@
+using Langfuse.Tests.Infrastructure;
 using Langfuse.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
@@ -7,17 +8,10 @@ namespace Langfuse.Tests.Foundation;
 /// <summary>No Docker engine runs here, so the compose file's wiring is checked by reading it.</summary>
 public sealed class DeploymentFileTests
 {
-    static string RepoFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Langfuse.csproj"))) return Path.Combine(dir.FullName, name);
-        throw new FileNotFoundException(name);
-    }
-
     static YamlMappingNode Compose()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(RepoFile("docker-compose.yml"))));
+        stream.Load(new StringReader(File.ReadAllText(RepoFiles.Path("docker-compose.yml"))));
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
@@ -77,7 +71,7 @@ public sealed class DeploymentFileTests
     [Fact]
     public void The_image_runs_as_a_non_root_user_and_probes_its_own_health()
     {
-        var dockerfile = File.ReadAllText(RepoFile("Dockerfile"));
+        var dockerfile = File.ReadAllText(RepoFiles.Path("Dockerfile"));
         dockerfile.ShouldContain("USER app");
         dockerfile.ShouldContain("EXPOSE 3000");
         dockerfile.ShouldContain("HEALTHCHECK");

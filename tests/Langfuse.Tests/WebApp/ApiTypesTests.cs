@@ -10,13 +10,6 @@ namespace Langfuse.Tests.WebApp;
 [Collection(FoundationCollection.Name)]
 public sealed class ApiTypesTests(AppFixture app)
 {
-    static string RepoFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Langfuse.csproj"))) return Path.Combine(dir.FullName, name);
-        throw new FileNotFoundException(name);
-    }
-
     [Fact]
     public async Task The_web_apps_api_types_match_the_openapi_document()
     {
@@ -25,9 +18,9 @@ public sealed class ApiTypesTests(AppFixture app)
         var json = Path.Combine(dir.FullName, "openapi.json");
         var generated = Path.Combine(dir.FullName, "schema.d.ts");
         await File.WriteAllTextAsync(json, await document.ReadAsTextAsync());
-        var start = new ProcessStartInfo("node", [RepoFile("web/node_modules/openapi-typescript/bin/cli.js"), json, "-o", generated])
+        var start = new ProcessStartInfo("node", [RepoFiles.Path("web/node_modules/openapi-typescript/bin/cli.js"), json, "-o", generated])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoFile("web"),
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoFiles.Path("web"),
         };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
@@ -36,8 +29,8 @@ public sealed class ApiTypesTests(AppFixture app)
         process.ExitCode.ShouldBe(0, await stderr);
         var fresh = await File.ReadAllTextAsync(generated);
         dir.Delete(recursive: true);
-        if (fresh == await File.ReadAllTextAsync(RepoFile("web/src/api/schema.d.ts"))) return;
-        var path = RepoFile(".data/schema.d.ts");
+        if (fresh == await File.ReadAllTextAsync(RepoFiles.Path("web/src/api/schema.d.ts"))) return;
+        var path = RepoFiles.Path(".data/schema.d.ts");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, fresh);
         Assert.Fail($"web/src/api/schema.d.ts is stale: the endpoints changed. The regenerated file is {path}: copy it over web/src/api/schema.d.ts (and fix the app where it no longer type-checks).");

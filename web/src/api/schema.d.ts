@@ -1225,12 +1225,12 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         LangfuseFeaturesUsersUpdateAccountResponse: {
-            user?: components["schemas"]["LangfuseFeaturesUsersUserView"];
+            user: components["schemas"]["LangfuseFeaturesUsersUserView"];
         };
         LangfuseFeaturesUsersUserView: {
-            id?: string;
-            email?: string;
-            name?: string;
+            id: string;
+            email: string;
+            name: string;
         };
         LangfuseFeaturesUsersUpdateAccountRequest: {
             name: string;
@@ -1254,7 +1254,7 @@ export interface components {
             };
         };
         LangfuseFeaturesUsersSignUpResponse: {
-            user?: components["schemas"]["LangfuseFeaturesUsersUserView"];
+            user: components["schemas"]["LangfuseFeaturesUsersUserView"];
         };
         LangfuseFeaturesUsersSignUpRequest: {
             /** Format: email */
@@ -1263,123 +1263,123 @@ export interface components {
             password: string;
         };
         LangfuseFeaturesUsersSignInResponse: {
-            user?: components["schemas"]["LangfuseFeaturesUsersUserView"];
+            user: components["schemas"]["LangfuseFeaturesUsersUserView"];
         };
         LangfuseFeaturesUsersSignInRequest: {
             email: string;
             password: string;
         };
         LangfuseFeaturesUsersGetSessionResponse: {
-            user?: components["schemas"]["LangfuseFeaturesUsersUserView"];
-            organizations?: components["schemas"]["LangfuseFeaturesOrganizationsOrganizationSummary"][];
+            user: components["schemas"]["LangfuseFeaturesUsersUserView"];
+            organizations: components["schemas"]["LangfuseFeaturesOrganizationsOrganizationSummary"][];
         };
         LangfuseFeaturesOrganizationsOrganizationSummary: {
-            id?: string;
-            name?: string;
-            role?: string;
-            projects?: components["schemas"]["LangfuseFeaturesOrganizationsProjectSummary"][];
+            id: string;
+            name: string;
+            role: string;
+            projects: components["schemas"]["LangfuseFeaturesOrganizationsProjectSummary"][];
         };
         LangfuseFeaturesOrganizationsProjectSummary: {
-            id?: string;
-            name?: string;
-            role?: string;
+            id: string;
+            name: string;
+            role: string;
         };
         LangfuseFeaturesUsersGetCsrfTokenResponse: {
-            csrfToken?: string;
+            csrfToken: string;
         };
         LangfuseFeaturesUsersChangePasswordRequest: {
             currentPassword: string;
             newPassword: string;
         };
         LangfuseFeaturesTracingViewTraceTraceView: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            timestamp?: string;
-            name?: string | null;
-            userId?: string | null;
-            sessionId?: string | null;
-            release?: string | null;
-            version?: string | null;
-            tags?: string[];
-            environment?: string;
-            input?: unknown;
-            output?: unknown;
-            metadata?: unknown;
+            timestamp: string;
+            name: string | null;
+            userId: string | null;
+            sessionId: string | null;
+            release: string | null;
+            version: string | null;
+            tags: string[];
+            environment: string;
+            input: unknown;
+            output: unknown;
+            metadata: unknown;
             /** Format: double */
-            latency?: number;
+            latency: number;
             /** Format: double */
-            totalCost?: number;
-            observations?: components["schemas"]["LangfuseFeaturesTracingViewTraceObservationView"][];
-            scores?: components["schemas"]["LangfuseFeaturesTracingViewTraceScoreView"][];
+            totalCost: number;
+            observations: components["schemas"]["LangfuseFeaturesTracingViewTraceObservationView"][];
+            scores: components["schemas"]["LangfuseFeaturesTracingViewTraceScoreView"][];
         };
         LangfuseFeaturesTracingViewTraceObservationView: {
-            id?: string;
-            parentObservationId?: string | null;
-            type?: string;
-            name?: string | null;
+            id: string;
+            parentObservationId: string | null;
+            type: string;
+            name: string | null;
             /** Format: date-time */
-            startTime?: string;
+            startTime: string;
             /** Format: date-time */
-            endTime?: string | null;
+            endTime: string | null;
             /** Format: date-time */
-            completionStartTime?: string | null;
-            model?: string | null;
-            modelParameters?: unknown;
-            input?: unknown;
-            output?: unknown;
-            metadata?: unknown;
-            level?: string;
-            statusMessage?: string | null;
-            promptName?: string | null;
+            completionStartTime: string | null;
+            model: string | null;
+            modelParameters: unknown;
+            input: unknown;
+            output: unknown;
+            metadata: unknown;
+            level: string;
+            statusMessage: string | null;
+            promptName: string | null;
             /** Format: int32 */
-            promptVersion?: number | null;
-            usageDetails?: {
+            promptVersion: number | null;
+            usageDetails: {
                 [key: string]: number;
             } | null;
-            costDetails?: {
+            costDetails: {
                 [key: string]: number;
             } | null;
             /** Format: double */
-            calculatedTotalCost?: number | null;
+            calculatedTotalCost: number | null;
             /** Format: double */
-            latency?: number | null;
+            latency: number | null;
             /** Format: double */
-            timeToFirstToken?: number | null;
+            timeToFirstToken: number | null;
         };
         LangfuseFeaturesTracingViewTraceScoreView: {
-            id?: string;
-            name?: string;
+            id: string;
+            name: string;
             /** Format: double */
-            value?: number | null;
-            stringValue?: string | null;
-            dataType?: string;
-            source?: string;
-            comment?: string | null;
-            observationId?: string | null;
+            value: number | null;
+            stringValue: string | null;
+            dataType: string;
+            source: string;
+            comment: string | null;
+            observationId: string | null;
             /** Format: date-time */
-            timestamp?: string;
+            timestamp: string;
         };
         LangfuseFeaturesTracingViewTraceRequest: Record<string, never>;
         LangfuseFeaturesTracingViewSessionResponse: {
-            id?: string;
-            traces?: components["schemas"]["LangfuseFeaturesTracingViewSessionSessionTrace"][];
+            id: string;
+            traces: components["schemas"]["LangfuseFeaturesTracingViewSessionSessionTrace"][];
         };
         LangfuseFeaturesTracingViewSessionSessionTrace: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            timestamp?: string;
-            name?: string | null;
-            userId?: string | null;
-            input?: unknown;
-            output?: unknown;
-            tags?: string[];
+            timestamp: string;
+            name: string | null;
+            userId: string | null;
+            input: unknown;
+            output: unknown;
+            tags: string[];
             /** Format: double */
-            totalCost?: number;
+            totalCost: number;
         };
         LangfuseFeaturesTracingViewSessionRequest: Record<string, never>;
         LangfuseFeaturesTracingScoresRemoveAnnotationRequest: Record<string, never>;
         LangfuseFeaturesTracingScoresAnnotateTraceResponse: {
-            id?: string;
+            id: string;
         };
         LangfuseFeaturesTracingScoresAnnotateTraceRequest: {
             id?: string | null;
@@ -1392,248 +1392,248 @@ export interface components {
         LangfuseFeaturesTracingRemoveTraceRequest: Record<string, never>;
         LangfuseFeaturesTracingDashboardResponse: {
             /** Format: date-time */
-            from?: string;
+            from: string;
             /** Format: date-time */
-            to?: string;
-            interval?: string;
-            traces?: components["schemas"]["LangfuseFeaturesTracingDashboardTimePoint"][];
-            observations?: components["schemas"]["LangfuseFeaturesTracingDashboardTimePoint"][];
-            costByModel?: components["schemas"]["LangfuseFeaturesTracingDashboardModelUsage"][];
+            to: string;
+            interval: string;
+            traces: components["schemas"]["LangfuseFeaturesTracingDashboardTimePoint"][];
+            observations: components["schemas"]["LangfuseFeaturesTracingDashboardTimePoint"][];
+            costByModel: components["schemas"]["LangfuseFeaturesTracingDashboardModelUsage"][];
             /** Format: double */
-            totalCost?: number;
+            totalCost: number;
             /** Format: int64 */
-            totalTokens?: number;
-            traceLatency?: components["schemas"]["LangfuseFeaturesTracingDashboardLatencyPercentiles"] | null;
-            generationLatency?: components["schemas"]["LangfuseFeaturesTracingDashboardLatencyPercentiles"] | null;
-            scores?: components["schemas"]["LangfuseFeaturesTracingDashboardScoreAverage"][];
+            totalTokens: number;
+            traceLatency: components["schemas"]["LangfuseFeaturesTracingDashboardLatencyPercentiles"] | null;
+            generationLatency: components["schemas"]["LangfuseFeaturesTracingDashboardLatencyPercentiles"] | null;
+            scores: components["schemas"]["LangfuseFeaturesTracingDashboardScoreAverage"][];
         };
         LangfuseFeaturesTracingDashboardTimePoint: {
             /** Format: date-time */
-            time?: string;
+            time: string;
             /** Format: int64 */
-            count?: number;
+            count: number;
         };
         LangfuseFeaturesTracingDashboardModelUsage: {
-            model?: string;
+            model: string;
             /** Format: double */
-            cost?: number;
+            cost: number;
             /** Format: int64 */
-            tokens?: number;
+            tokens: number;
             /** Format: int64 */
-            generations?: number;
+            generations: number;
         };
         LangfuseFeaturesTracingDashboardLatencyPercentiles: {
             /** Format: double */
-            p50?: number;
+            p50: number;
             /** Format: double */
-            p90?: number;
+            p90: number;
             /** Format: double */
-            p95?: number;
+            p95: number;
             /** Format: double */
-            p99?: number;
+            p99: number;
         };
         LangfuseFeaturesTracingDashboardScoreAverage: {
-            name?: string;
+            name: string;
             /** Format: double */
-            average?: number;
+            average: number;
             /** Format: int64 */
-            count?: number;
+            count: number;
         };
         LangfuseFeaturesTracingDashboardRequest: Record<string, never>;
         LangfuseFeaturesTracingBrowseUsersResponse: {
-            data?: components["schemas"]["LangfuseFeaturesTracingBrowseUsersUserItem"][];
-            meta?: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
+            data: components["schemas"]["LangfuseFeaturesTracingBrowseUsersUserItem"][];
+            meta: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
         };
         LangfuseFeaturesTracingBrowseUsersUserItem: {
-            userId?: string;
+            userId: string;
             /** Format: int64 */
-            traceCount?: number;
+            traceCount: number;
             /** Format: date-time */
-            firstSeen?: string;
+            firstSeen: string;
             /** Format: date-time */
-            lastSeen?: string;
+            lastSeen: string;
             /** Format: int64 */
-            totalTokens?: number;
+            totalTokens: number;
             /** Format: double */
-            totalCost?: number;
+            totalCost: number;
         };
         LangfuseFeaturesTracingBrowseTracesPageMeta: {
             /** Format: int32 */
-            page?: number;
+            page: number;
             /** Format: int32 */
-            limit?: number;
+            limit: number;
             /** Format: int64 */
-            totalItems?: number;
+            totalItems: number;
             /** Format: int64 */
-            totalPages?: number;
+            totalPages: number;
         };
         LangfuseFeaturesTracingBrowseUsersRequest: Record<string, never>;
         LangfuseFeaturesTracingBrowseTracesResponse: {
-            data?: components["schemas"]["LangfuseFeaturesTracingBrowseTracesTraceItem"][];
-            meta?: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
+            data: components["schemas"]["LangfuseFeaturesTracingBrowseTracesTraceItem"][];
+            meta: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
         };
         LangfuseFeaturesTracingBrowseTracesTraceItem: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            timestamp?: string;
-            name?: string | null;
-            userId?: string | null;
-            sessionId?: string | null;
-            tags?: string[];
-            environment?: string;
+            timestamp: string;
+            name: string | null;
+            userId: string | null;
+            sessionId: string | null;
+            tags: string[];
+            environment: string;
             /** Format: double */
-            latency?: number;
+            latency: number;
             /** Format: double */
-            totalCost?: number;
+            totalCost: number;
             /** Format: int32 */
-            observationCount?: number;
+            observationCount: number;
             /** Format: int32 */
-            scoreCount?: number;
+            scoreCount: number;
         };
         LangfuseFeaturesTracingBrowseTracesRequest: Record<string, never>;
         LangfuseFeaturesTracingBrowseSessionsResponse: {
-            data?: components["schemas"]["LangfuseFeaturesTracingBrowseSessionsSessionItem"][];
-            meta?: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
+            data: components["schemas"]["LangfuseFeaturesTracingBrowseSessionsSessionItem"][];
+            meta: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
         };
         LangfuseFeaturesTracingBrowseSessionsSessionItem: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: int64 */
-            traceCount?: number;
+            traceCount: number;
             /** Format: double */
-            duration?: number;
-            users?: string[];
+            duration: number;
+            users: string[];
             /** Format: double */
-            totalCost?: number;
+            totalCost: number;
         };
         LangfuseFeaturesTracingBrowseSessionsRequest: Record<string, never>;
         LangfuseFeaturesTracingBrowseObservationsResponse: {
-            data?: components["schemas"]["LangfuseFeaturesTracingBrowseObservationsObservationItem"][];
-            meta?: components["schemas"]["LangfuseFeaturesTracingBrowseObservationsPageInfo"];
+            data: components["schemas"]["LangfuseFeaturesTracingBrowseObservationsObservationItem"][];
+            meta: components["schemas"]["LangfuseFeaturesTracingBrowseObservationsPageInfo"];
         };
         LangfuseFeaturesTracingBrowseObservationsObservationItem: {
-            id?: string;
-            traceId?: string;
-            type?: string;
-            name?: string | null;
+            id: string;
+            traceId: string;
+            type: string;
+            name: string | null;
             /** Format: date-time */
-            startTime?: string;
-            model?: string | null;
-            level?: string;
+            startTime: string;
+            model: string | null;
+            level: string;
             /** Format: double */
-            latency?: number | null;
+            latency: number | null;
             /** Format: double */
-            timeToFirstToken?: number | null;
-            usageDetails?: {
+            timeToFirstToken: number | null;
+            usageDetails: {
                 [key: string]: number;
             } | null;
             /** Format: double */
-            calculatedTotalCost?: number | null;
+            calculatedTotalCost: number | null;
         };
         LangfuseFeaturesTracingBrowseObservationsPageInfo: {
             /** Format: int32 */
-            page?: number;
+            page: number;
             /** Format: int32 */
-            limit?: number;
-            hasMore?: boolean;
+            limit: number;
+            hasMore: boolean;
         };
         LangfuseFeaturesTracingBrowseObservationsRequest: Record<string, never>;
         LangfuseFeaturesPromptsViewPromptPromptPage: {
-            name?: string;
-            type?: string;
-            tags?: string[];
-            versions?: components["schemas"]["LangfuseFeaturesPromptsViewPromptPromptVersion"][];
+            name: string;
+            type: string;
+            tags: string[];
+            versions: components["schemas"]["LangfuseFeaturesPromptsViewPromptPromptVersion"][];
         };
         LangfuseFeaturesPromptsViewPromptPromptVersion: {
             /** Format: int32 */
-            version?: number;
-            labels?: string[];
-            prompt?: unknown;
-            config?: unknown;
-            commitMessage?: string | null;
-            createdBy?: string;
+            version: number;
+            labels: string[];
+            prompt: unknown;
+            config: unknown;
+            commitMessage: string | null;
+            createdBy: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
         };
         LangfuseFeaturesPromptsViewPromptRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsMemberItem: {
-            userId?: string;
-            email?: string;
-            name?: string;
-            role?: string;
-            projectRole?: string | null;
+            userId: string;
+            email: string;
+            name: string;
+            role: string;
+            projectRole: string | null;
         };
         LangfuseFeaturesProjectsSetProjectRoleRequest: {
             role?: string;
         };
         LangfuseFeaturesProjectsProjectItem: {
-            id?: string;
-            organizationId?: string;
-            name?: string;
+            id: string;
+            organizationId: string;
+            name: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
         };
         LangfuseFeaturesProjectsRenameProjectRequest: {
             name?: string;
         };
         LangfuseFeaturesProjectsRemoveProjectRoleRequest: Record<string, never>;
         LangfuseFeaturesProjectsListProjectMembersResponse: {
-            members?: components["schemas"]["LangfuseFeaturesOrganizationsMemberItem"][];
+            members: components["schemas"]["LangfuseFeaturesOrganizationsMemberItem"][];
         };
         LangfuseFeaturesProjectsListProjectMembersRequest: Record<string, never>;
         LangfuseFeaturesProjectsApiKeyListResponse: {
-            apiKeys?: components["schemas"]["LangfuseFeaturesProjectsApiKeySummary"][];
+            apiKeys: components["schemas"]["LangfuseFeaturesProjectsApiKeySummary"][];
         };
         LangfuseFeaturesProjectsApiKeySummary: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: date-time */
-            expiresAt?: string | null;
+            expiresAt: string | null;
             /** Format: date-time */
-            lastUsedAt?: string | null;
-            note?: string | null;
-            publicKey?: string;
-            displaySecretKey?: string;
+            lastUsedAt: string | null;
+            note: string | null;
+            publicKey: string;
+            displaySecretKey: string;
         };
         LangfuseFeaturesProjectsListProjectApiKeysRequest: Record<string, never>;
         LangfuseFeaturesProjectsGetProjectsResponse: {
-            data?: components["schemas"]["LangfuseFeaturesProjectsPublicProject"][];
+            data: components["schemas"]["LangfuseFeaturesProjectsPublicProject"][];
         };
         LangfuseFeaturesProjectsPublicProject: {
-            id?: string;
-            name?: string;
-            organization?: components["schemas"]["LangfuseFeaturesProjectsPublicOrganization"];
-            metadata?: {
+            id: string;
+            name: string;
+            organization: components["schemas"]["LangfuseFeaturesProjectsPublicOrganization"];
+            metadata: {
                 [key: string]: unknown;
             };
             /** Format: int32 */
-            retentionDays?: number | null;
+            retentionDays: number | null;
         };
         LangfuseFeaturesProjectsPublicOrganization: {
-            id?: string;
-            name?: string;
+            id: string;
+            name: string;
         };
         LangfuseFeaturesProjectsGetProjectResponse: {
-            project?: components["schemas"]["LangfuseFeaturesProjectsProjectItem"];
-            role?: string;
+            project: components["schemas"]["LangfuseFeaturesProjectsProjectItem"];
+            role: string;
         };
         LangfuseFeaturesProjectsGetProjectRequest: Record<string, never>;
         LangfuseFeaturesProjectsDeleteProjectApiKeyRequest: Record<string, never>;
         LangfuseFeaturesProjectsDeletionResponse: {
-            success?: boolean;
-            message?: string;
+            success: boolean;
+            message: string;
         };
         LangfuseFeaturesProjectsDeleteProjectRequest: Record<string, never>;
         LangfuseFeaturesProjectsCreatedApiKey: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            createdAt?: string;
-            publicKey?: string;
-            secretKey?: string;
-            displaySecretKey?: string;
-            note?: string | null;
+            createdAt: string;
+            publicKey: string;
+            secretKey: string;
+            displaySecretKey: string;
+            note: string | null;
         };
         LangfuseFeaturesProjectsCreateProjectApiKeyRequest: {
             note?: string | null;
@@ -1650,30 +1650,30 @@ export interface components {
             retention?: number | null;
         };
         LangfuseFeaturesProjectsAdminApiMembershipResponse: {
-            userId?: string;
-            role?: string;
-            email?: string;
-            name?: string;
+            userId: string;
+            role: string;
+            email: string;
+            name: string;
         };
         LangfuseFeaturesProjectsAdminApiPutProjectMembershipRequest: {
             userId: string;
             role?: string;
         };
         LangfuseFeaturesProjectsAdminApiMembershipsResponse: {
-            memberships?: components["schemas"]["LangfuseFeaturesProjectsAdminApiMembershipResponse"][];
+            memberships: components["schemas"]["LangfuseFeaturesProjectsAdminApiMembershipResponse"][];
         };
         LangfuseFeaturesProjectsAdminApiGetProjectMembershipsRequest: Record<string, never>;
         LangfuseFeaturesProjectsAdminApiGetApiKeysRequest: Record<string, never>;
         LangfuseFeaturesProjectsAdminApiMembershipDeletionResponse: {
-            message?: string;
-            userId?: string;
+            message: string;
+            userId: string;
         };
         LangfuseFeaturesProjectsAdminApiDeleteProjectMembershipRequest: {
             userId: string;
         };
         LangfuseFeaturesProjectsAdminApiDeleteProjectRequest: Record<string, never>;
         LangfuseFeaturesProjectsAdminApiDeleteApiKeyResponse: {
-            success?: boolean;
+            success: boolean;
         };
         LangfuseFeaturesProjectsAdminApiDeleteApiKeyRequest: Record<string, never>;
         LangfuseFeaturesProjectsAdminApiCreateProjectRequest: {
@@ -1694,10 +1694,10 @@ export interface components {
         };
         LangfuseFeaturesOrganizationsRevokeInvitationRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsOrganizationItem: {
-            id?: string;
-            name?: string;
+            id: string;
+            name: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
         };
         LangfuseFeaturesOrganizationsRenameOrganizationRequest: {
             name: string;
@@ -1705,25 +1705,25 @@ export interface components {
         LangfuseFeaturesOrganizationsRemoveMemberRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsListOrganizationApiKeysRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsListMembersResponse: {
-            members?: components["schemas"]["LangfuseFeaturesOrganizationsMemberItem"][];
-            invitations?: components["schemas"]["LangfuseFeaturesOrganizationsInvitationItem"][];
+            members: components["schemas"]["LangfuseFeaturesOrganizationsMemberItem"][];
+            invitations: components["schemas"]["LangfuseFeaturesOrganizationsInvitationItem"][];
         };
         LangfuseFeaturesOrganizationsInvitationItem: {
-            id?: string;
-            email?: string;
-            role?: string;
-            projectId?: string | null;
-            projectRole?: string | null;
+            id: string;
+            email: string;
+            role: string;
+            projectId: string | null;
+            projectRole: string | null;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: date-time */
-            expiresAt?: string;
-            link?: string;
+            expiresAt: string;
+            link: string;
         };
         LangfuseFeaturesOrganizationsListMembersRequest: Record<string, never>;
         LangfuseFeaturesOrganizationsInviteMemberResponse: {
-            member?: components["schemas"]["LangfuseFeaturesOrganizationsMemberItem"] | null;
-            invitation?: components["schemas"]["LangfuseFeaturesOrganizationsInvitationItem"] | null;
+            member: components["schemas"]["LangfuseFeaturesOrganizationsMemberItem"] | null;
+            invitation: components["schemas"]["LangfuseFeaturesOrganizationsInvitationItem"] | null;
         };
         LangfuseFeaturesOrganizationsInviteMemberRequest: {
             /** Format: email */
@@ -1745,24 +1745,24 @@ export interface components {
             role?: string;
         };
         LangfuseFeaturesOrganizationsAdminApiGetOrganizationProjectsResponse: {
-            projects?: components["schemas"]["LangfuseFeaturesOrganizationsAdminApiGetOrganizationProjectsOrganizationProject"][];
+            projects: components["schemas"]["LangfuseFeaturesOrganizationsAdminApiGetOrganizationProjectsOrganizationProject"][];
         };
         LangfuseFeaturesOrganizationsAdminApiGetOrganizationProjectsOrganizationProject: {
-            id?: string;
-            name?: string;
-            metadata?: {
+            id: string;
+            name: string;
+            metadata: {
                 [key: string]: unknown;
             };
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt?: string;
+            updatedAt: string;
         };
         LangfuseFeaturesOrganizationsAdminApiDeleteMembershipRequest: {
             userId: string;
         };
         LangfuseFeaturesOrganizationsAcceptInvitationResponse: {
-            organizationId?: string;
+            organizationId: string;
         };
         LangfuseFeaturesOrganizationsAcceptInvitationRequest: Record<string, never>;
         LangfuseFeaturesModelsCreateModelRequest: {
@@ -1792,37 +1792,37 @@ export interface components {
             } | null;
         };
         LangfuseFeaturesHealthGetHealthResponse: {
-            status?: string;
-            version?: string;
-            message?: string | null;
+            status: string;
+            version: string;
+            message: string | null;
         };
         LangfuseFeaturesAuditLogAuditLogPage: {
-            data?: components["schemas"]["LangfuseFeaturesAuditLogAuditLogItem"][];
-            meta?: components["schemas"]["LangfuseFeaturesAuditLogPageMeta"];
+            data: components["schemas"]["LangfuseFeaturesAuditLogAuditLogItem"][];
+            meta: components["schemas"]["LangfuseFeaturesAuditLogPageMeta"];
         };
         LangfuseFeaturesAuditLogAuditLogItem: {
-            id?: string;
+            id: string;
             /** Format: date-time */
-            createdAt?: string;
-            organizationId?: string;
-            projectId?: string | null;
-            actorType?: string;
-            actorId?: string;
-            resourceType?: string;
-            resourceId?: string;
-            action?: string;
-            before?: string | null;
-            after?: string | null;
+            createdAt: string;
+            organizationId: string;
+            projectId: string | null;
+            actorType: string;
+            actorId: string;
+            resourceType: string;
+            resourceId: string;
+            action: string;
+            before: string | null;
+            after: string | null;
         };
         LangfuseFeaturesAuditLogPageMeta: {
             /** Format: int32 */
-            page?: number;
+            page: number;
             /** Format: int32 */
-            limit?: number;
+            limit: number;
             /** Format: int32 */
-            totalItems?: number;
+            totalItems: number;
             /** Format: int32 */
-            totalPages?: number;
+            totalPages: number;
         };
         LangfuseFeaturesAuditLogListAuditLogsRequest: Record<string, never>;
         LangfuseFeaturesAuditLogAdminApiGetAuditLogsRequest: Record<string, never>;
