@@ -93,7 +93,7 @@ builder.Services.SwaggerDocument(o =>
         // Free JSON (inputs, outputs, metadata) is "any value" in the document, not JsonNode's own members.
         foreach (var free in new[] { typeof(System.Text.Json.Nodes.JsonNode), typeof(System.Text.Json.Nodes.JsonObject), typeof(System.Text.Json.JsonElement) })
             s.SchemaSettings.TypeMappers.Add(new NJsonSchema.Generation.TypeMappers.PrimitiveTypeMapper(free, _ => { }));
-        s.SchemaSettings.SchemaProcessors.Add(new Langfuse.Infrastructure.Http.PositionalRecordsRequired());
+        s.SchemaSettings.SchemaProcessors.Add(new Langfuse.Infrastructure.Http.RecordSchemas());
         s.AddAuth("BasicAuth", new() { Type = NSwag.OpenApiSecuritySchemeType.Basic, Scheme = "basic", Description = "public key : secret key" });
     };
     o.EnableJWTBearerAuth = false;

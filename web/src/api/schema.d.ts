@@ -987,9 +987,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesModelsListModels"];
+        get: operations["LangfuseFeaturesModelsListModelsEndpoint"];
         put?: never;
-        post: operations["LangfuseFeaturesModelsCreateModel"];
+        post: operations["LangfuseFeaturesModelsCreateModelEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1003,10 +1003,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesModelsGetModel"];
+        get: operations["LangfuseFeaturesModelsGetModelEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesModelsDeleteModel"];
+        delete: operations["LangfuseFeaturesModelsDeleteModelEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1765,12 +1765,73 @@ export interface components {
             organizationId: string;
         };
         LangfuseFeaturesOrganizationsAcceptInvitationRequest: Record<string, never>;
+        LangfuseFeaturesModelsListModelsResponse: {
+            data: components["schemas"]["LangfuseFeaturesModelsModelView"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesModelsModelView: {
+            id: string;
+            modelName: string;
+            matchPattern: string;
+            /** Format: date-time */
+            startDate: string | null;
+            /** @enum {string|null} */
+            unit: "CHARACTERS" | "TOKENS" | "MILLISECONDS" | "SECONDS" | "IMAGES" | "REQUESTS" | null;
+            /** Format: decimal */
+            inputPrice: number | null;
+            /** Format: decimal */
+            outputPrice: number | null;
+            /** Format: decimal */
+            totalPrice: number | null;
+            tokenizerId: string | null;
+            tokenizerConfig: unknown;
+            isLangfuseManaged: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            prices: {
+                [key: string]: components["schemas"]["LangfuseFeaturesModelsModelPriceView"];
+            };
+            pricingTiers: components["schemas"]["LangfuseFeaturesModelsPricingTierView"][];
+        };
+        LangfuseFeaturesModelsModelPriceView: {
+            /** Format: decimal */
+            price: number;
+        };
+        LangfuseFeaturesModelsPricingTierView: {
+            id: string;
+            name: string;
+            isDefault: boolean;
+            /** Format: int32 */
+            priority: number;
+            conditions: unknown[];
+            prices: {
+                [key: string]: number;
+            };
+        };
+        LangfuseInfrastructureHttpPageMeta: {
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int64 */
+            totalItems: number;
+            /** Format: int64 */
+            totalPages: number;
+        };
+        LangfuseFeaturesModelsListModelsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
+        LangfuseFeaturesModelsGetModelRequest: Record<string, never>;
+        LangfuseFeaturesModelsDeleteModelResponse: {
+            message: string;
+        };
+        LangfuseFeaturesModelsDeleteModelRequest: Record<string, never>;
         LangfuseFeaturesModelsCreateModelRequest: {
             modelName: string;
             matchPattern: string;
             /** Format: date-time */
             startDate?: string | null;
-            unit?: string | null;
+            /** @enum {string|null} */
+            unit?: "CHARACTERS" | "TOKENS" | "MILLISECONDS" | "SECONDS" | "IMAGES" | "REQUESTS" | null;
             /** Format: decimal */
             inputPrice?: number | null;
             /** Format: decimal */
@@ -4937,50 +4998,26 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesModelsListModels: {
+    LangfuseFeaturesModelsListModelsEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesModelsListModelsResponse"];
                 };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesModelsCreateModel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LangfuseFeaturesModelsCreateModelRequest"];
-            };
-        };
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description Bad Request */
             400: {
@@ -5000,23 +5037,36 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesModelsGetModel: {
+    LangfuseFeaturesModelsCreateModelEndpoint: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesModelsCreateModelRequest"];
+            };
+        };
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesModelsModelView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5027,7 +5077,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesModelsDeleteModel: {
+    LangfuseFeaturesModelsGetModelEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -5038,15 +5088,78 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesModelsModelView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesModelsDeleteModelEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesModelsDeleteModelResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,35 @@
+using System.Reflection;
+using System.Text.Json;
+using NJsonSchema.Generation;
+
+namespace Langfuse.Infrastructure.Http;
+
+/// <summary>
+/// Two things NSwag does not infer from our records. Every property of a positional record (the responses' shape) is
+/// required: such a record always writes all its members, nulls included, so a client may count on each being present
+/// (without this every field of every generated client type is optional). And a string property marked
+/// <see cref="OneOfAttribute"/> is documented as an enum of those values.
+/// </summary>
+sealed class RecordSchemas : ISchemaProcessor
+{
+    public void Process(SchemaProcessorContext context)
+    {
+        var type = context.ContextualType.Type;
+        if (IsPositionalRecord(type))
+            foreach (var property in context.Schema.Properties.Values) property.IsRequired = true;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetCustomAttribute<OneOfAttribute>() is not { } oneOf) continue;
+            if (!context.Schema.Properties.TryGetValue(JsonNamingPolicy.CamelCase.ConvertName(property.Name), out var schema)) continue;
+            schema.Enumeration.Clear();
+            foreach (var value in oneOf.Values) schema.Enumeration.Add(value);
+        }
+    }
+
+    static bool IsPositionalRecord(Type type)
+    {
+        if (!type.IsClass || type.GetMethod("<Clone>$") is null) return false; // records only
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod is not null).Select(p => p.Name).ToHashSet();
+        return type.GetConstructors().Any(c => c.GetParameters() is { Length: > 0 } ps && ps.All(p => properties.Contains(p.Name!)) && ps.Length == properties.Count);
+    }
+}
