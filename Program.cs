@@ -112,6 +112,7 @@ app.UseAuthentication();
 app.UseCsrfProtection();
 app.UseMiddleware<Langfuse.Infrastructure.RateLimiting.PublicApiLimits>();
 app.UseAuthorization();
+app.UseJsonBodyGuard();
 app.UseFastEndpoints(c =>
 {
     c.Errors.ResponseBuilder = PublicApiErrors.ValidationBody;

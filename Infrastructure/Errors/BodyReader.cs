@@ -57,27 +57,34 @@ public static class BodyReader
     {
         var raw = await ReadBytesAsync(context, maxBytes, ct);
         if (raw.Error is not null) { await SendErrorAsync(context, raw, ct); return null; }
+        if (!await CheckObjectAsync(context, raw.Bytes!, ct)) return null;
+        return (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(raw.Bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!;
+    }
+
+    /// <summary>
+    /// Whether the bytes are one JSON object (depth at most 256) whose text transcodes and whose numbers are finite;
+    /// otherwise the 400 is written. Such values would fail later, far from the request.
+    /// </summary>
+    public static async Task<bool> CheckObjectAsync(HttpContext context, byte[] bytes, CancellationToken ct)
+    {
         try
         {
-            // Text that does not transcode and numbers that are not finite would fail later, far from the request.
-            using (var document = JsonDocument.Parse(raw.Bytes, new JsonDocumentOptions { MaxDepth = 256 }))
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                var problems = new List<string>();
-                Http.JsonText.Check(document.RootElement, "body", problems);
-                if (problems.Count > 0)
-                {
-                    await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: " + string.Join("; ", problems), "InvalidRequestError");
-                    return null;
-                }
+                await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: body must be a JSON object", "InvalidRequestError");
+                return false;
             }
-            if (System.Text.Json.Nodes.JsonNode.Parse(raw.Bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) is System.Text.Json.Nodes.JsonObject body) return body;
-            await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: body must be a JSON object", "InvalidRequestError");
+            var problems = new List<string>();
+            Http.JsonText.Check(document.RootElement, "body", problems);
+            if (problems.Count == 0) return true;
+            await PublicApiErrors.WriteAsync(context, 400, "Invalid request data: " + string.Join("; ", problems), "InvalidRequestError");
         }
         catch (JsonException e)
         {
             await SendErrorAsync(context, new Result(null, null, 400, $"Invalid JSON: {e.Message}"), ct);
         }
-        return null;
+        return false;
     }
 
     /// <summary>An optional string field of a JSON body; any other JSON type is a 400 naming the field.</summary>

@@ -26,10 +26,7 @@ sealed class RecordSchemas : ISchemaProcessor
         }
     }
 
-    static bool IsPositionalRecord(Type type)
-    {
-        if (!type.IsClass || type.GetMethod("<Clone>$") is null) return false; // records only
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetMethod is not null).Select(p => p.Name).ToHashSet();
-        return type.GetConstructors().Any(c => c.GetParameters() is { Length: > 0 } ps && ps.All(p => properties.Contains(p.Name!)) && ps.Length == properties.Count);
-    }
+    /// <summary>A record built only through constructors (positional, or derived from one): a response shape.</summary>
+    static bool IsPositionalRecord(Type type) =>
+        type.IsClass && type.GetMethod("<Clone>$") is not null && type.GetConstructor(Type.EmptyTypes) is null;
 }

@@ -150,7 +150,7 @@ public sealed class DatasetTests(AppFixture app) : IAsyncLifetime
         (await Post("/api/public/dataset-run-items", new { runName = "run-1", datasetItemId = "missing", traceId })).Status.ShouldBe(404);
         var (unknownKey, unknownBody) = await Post("/api/public/dataset-run-items", new { runName = "run-1", datasetItemId = item, traceId, extra = 1 });
         unknownKey.ShouldBe(400);
-        unknownBody.GetProperty("message").GetString()!.ShouldContain("extra");
+        unknownBody.ToString().ShouldContain("Unrecognized key in body: 'extra'");
 
         var (_, runs) = await Get($"/api/public/datasets/{name}/runs");
         var run = runs.GetProperty("data").EnumerateArray().Single();

@@ -1051,9 +1051,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesDatasetsListDatasetsEndpoint1"];
+        get: operations["LangfuseFeaturesDatasetsListDatasetsV1Endpoint"];
         put?: never;
-        post: operations["LangfuseFeaturesDatasetsUpsertDatasetEndpoint1"];
+        post: operations["LangfuseFeaturesDatasetsCreateDatasetV1Endpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1067,89 +1067,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesDatasetsListDatasetsEndpoint2"];
+        get: operations["LangfuseFeaturesDatasetsListDatasetsEndpoint"];
         put?: never;
-        post: operations["LangfuseFeaturesDatasetsUpsertDatasetEndpoint2"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/datasets/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesDatasetsGetDatasetEndpoint1"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/v2/datasets/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesDatasetsGetDatasetEndpoint2"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/dataset-items": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["GetLangfuseFeaturesDatasetsDatasetItemsEndpoint"];
-        put?: never;
-        post: operations["PostLangfuseFeaturesDatasetsDatasetItemsEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/dataset-items/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["GetLangfuseFeaturesDatasetsDatasetItemEndpoint"];
-        put?: never;
-        post?: never;
-        delete: operations["DeleteLangfuseFeaturesDatasetsDatasetItemEndpoint"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/dataset-run-items": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["GetLangfuseFeaturesDatasetsDatasetRunItemsEndpoint"];
-        put?: never;
-        post: operations["PostLangfuseFeaturesDatasetsDatasetRunItemsEndpoint"];
+        post: operations["LangfuseFeaturesDatasetsCreateDatasetEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1163,7 +1083,55 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesDatasetsListRunsEndpoint"];
+        get: operations["LangfuseFeaturesDatasetsListDatasetRunsEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/dataset-run-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesDatasetsListDatasetRunItemsEndpoint"];
+        put?: never;
+        post: operations["LangfuseFeaturesDatasetsCreateDatasetRunItemEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/dataset-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesDatasetsListDatasetItemsEndpoint"];
+        put?: never;
+        post: operations["LangfuseFeaturesDatasetsCreateDatasetItemEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/datasets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesDatasetsGetDatasetV1Endpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1179,10 +1147,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetLangfuseFeaturesDatasetsDatasetRunEndpoint"];
+        get: operations["LangfuseFeaturesDatasetsGetDatasetRunEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["DeleteLangfuseFeaturesDatasetsDatasetRunEndpoint"];
+        delete: operations["LangfuseFeaturesDatasetsDeleteDatasetRunEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/dataset-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesDatasetsGetDatasetItemEndpoint"];
+        put?: never;
+        post?: never;
+        delete: operations["LangfuseFeaturesDatasetsDeleteDatasetItemEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/v2/datasets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesDatasetsGetDatasetEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1856,6 +1856,145 @@ export interface components {
             status: string;
             version: string;
             message: string | null;
+        };
+        LangfuseFeaturesDatasetsDatasetPageOfDatasetWithItemIds: {
+            data: components["schemas"]["LangfuseFeaturesDatasetsDatasetWithItemIds"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesDatasetsDatasetWithItemIds: components["schemas"]["LangfuseFeaturesDatasetsDatasetView"] & {
+            items?: string[];
+            runs?: string[];
+        };
+        LangfuseFeaturesDatasetsDatasetView: {
+            id: string;
+            name: string;
+            description: string | null;
+            metadata: unknown;
+            inputSchema: unknown;
+            expectedOutputSchema: unknown;
+            projectId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LangfuseFeaturesDatasetsListDatasetsV1Request: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesDatasetsDatasetPageOfDatasetView: {
+            data: components["schemas"]["LangfuseFeaturesDatasetsDatasetView"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesDatasetsListDatasetsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesDatasetsDatasetPageOfDatasetRunView: {
+            data: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunView"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesDatasetsDatasetRunView: {
+            id: string;
+            name: string;
+            description: string | null;
+            metadata: unknown;
+            datasetId: string;
+            datasetName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LangfuseFeaturesDatasetsListDatasetRunsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesDatasetsDatasetPageOfDatasetRunItemView: {
+            data: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesDatasetsDatasetRunItemView: {
+            id: string;
+            datasetRunId: string;
+            datasetRunName: string;
+            datasetItemId: string;
+            traceId: string;
+            observationId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LangfuseFeaturesDatasetsListDatasetRunItemsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesDatasetsDatasetPageOfDatasetItemView: {
+            data: components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesDatasetsDatasetItemView: {
+            id: string;
+            /** @enum {string} */
+            status: "ACTIVE" | "ARCHIVED";
+            input: unknown;
+            expectedOutput: unknown;
+            metadata: unknown;
+            sourceTraceId: string | null;
+            sourceObservationId: string | null;
+            datasetId: string;
+            datasetName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            validFrom: string;
+            mediaReferences: components["schemas"]["LangfuseFeaturesDatasetsMediaReferenceView"][];
+        };
+        LangfuseFeaturesDatasetsMediaReferenceView: {
+            field: string;
+            jsonPath: string;
+            media: unknown;
+            referenceString: string;
+        };
+        LangfuseFeaturesDatasetsListDatasetItemsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesDatasetsDatasetWithItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetView"] & {
+            items?: components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"][];
+            runs?: string[];
+        };
+        LangfuseFeaturesDatasetsGetDatasetRequest: Record<string, never>;
+        LangfuseFeaturesDatasetsGetDatasetRunDatasetRunWithItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunView"] & {
+            datasetRunItems?: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"][];
+        };
+        LangfuseFeaturesDatasetsGetDatasetRunRequest: Record<string, never>;
+        LangfuseFeaturesDatasetsGetDatasetItemRequest: Record<string, never>;
+        LangfuseFeaturesDatasetsDeleteDatasetRunResponse: {
+            message: string;
+        };
+        LangfuseFeaturesDatasetsDeleteDatasetItemResponse: {
+            message: string;
+        };
+        LangfuseFeaturesDatasetsCreateDatasetRequest: {
+            name: string;
+            description?: string | null;
+            metadata?: unknown;
+            inputSchema?: unknown;
+            expectedOutputSchema?: unknown;
+        };
+        LangfuseFeaturesDatasetsCreateDatasetRunItemRequest: {
+            runName: string;
+            runDescription?: string | null;
+            metadata?: unknown;
+            datasetItemId: string;
+            observationId?: string | null;
+            traceId?: string | null;
+            /** Format: date-time */
+            datasetVersion?: string | null;
+            /** Format: date-time */
+            createdAt?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        LangfuseFeaturesDatasetsCreateDatasetItemRequest: {
+            datasetName: string;
+            input?: unknown;
+            expectedOutput?: unknown;
+            metadata?: unknown;
+            sourceTraceId?: string | null;
+            sourceObservationId?: string | null;
+            id?: string | null;
+            /** @enum {string|null} */
+            status?: "ACTIVE" | "ARCHIVED" | null;
         };
         LangfuseFeaturesAuditLogAuditLogPage: {
             data: components["schemas"]["LangfuseFeaturesAuditLogAuditLogItem"][];
@@ -5213,21 +5352,35 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesDatasetsListDatasetsEndpoint1: {
+    LangfuseFeaturesDatasetsListDatasetsV1Endpoint: {
         parameters: {
-            query?: never;
+            query: {
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetPageOfDatasetWithItemIds"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5238,21 +5391,36 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesDatasetsUpsertDatasetEndpoint1: {
+    LangfuseFeaturesDatasetsCreateDatasetV1Endpoint: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesDatasetsCreateDatasetRequest"];
+            };
+        };
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetWithItems"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5263,21 +5431,35 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesDatasetsListDatasetsEndpoint2: {
+    LangfuseFeaturesDatasetsListDatasetsEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetPageOfDatasetView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5288,21 +5470,36 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesDatasetsUpsertDatasetEndpoint2: {
+    LangfuseFeaturesDatasetsCreateDatasetEndpoint: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesDatasetsCreateDatasetRequest"];
+            };
+        };
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5313,7 +5510,226 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesDatasetsGetDatasetEndpoint1: {
+    LangfuseFeaturesDatasetsListDatasetRunsEndpoint: {
+        parameters: {
+            query: {
+                page: number;
+                limit: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetPageOfDatasetRunView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsListDatasetRunItemsEndpoint: {
+        parameters: {
+            query: {
+                datasetId: string;
+                runName: string;
+                page: number;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetPageOfDatasetRunItemView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsCreateDatasetRunItemEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesDatasetsCreateDatasetRunItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsListDatasetItemsEndpoint: {
+        parameters: {
+            query: {
+                datasetName?: string | null;
+                sourceTraceId?: string | null;
+                sourceObservationId?: string | null;
+                version?: string | null;
+                page: number;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetPageOfDatasetItemView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsCreateDatasetItemEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesDatasetsCreateDatasetItemRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsGetDatasetV1Endpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -5324,12 +5740,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetWithItems"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5338,28 +5765,8 @@ export interface operations {
                 };
                 content?: never;
             };
-        };
-    };
-    LangfuseFeaturesDatasetsGetDatasetEndpoint2: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5367,188 +5774,7 @@ export interface operations {
             };
         };
     };
-    GetLangfuseFeaturesDatasetsDatasetItemsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    PostLangfuseFeaturesDatasetsDatasetItemsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    GetLangfuseFeaturesDatasetsDatasetItemEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    DeleteLangfuseFeaturesDatasetsDatasetItemEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    GetLangfuseFeaturesDatasetsDatasetRunItemsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    PostLangfuseFeaturesDatasetsDatasetRunItemsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesDatasetsListRunsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    GetLangfuseFeaturesDatasetsDatasetRunEndpoint: {
+    LangfuseFeaturesDatasetsGetDatasetRunEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -5560,12 +5786,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsGetDatasetRunDatasetRunWithItems"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5574,9 +5811,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
-    DeleteLangfuseFeaturesDatasetsDatasetRunEndpoint: {
+    LangfuseFeaturesDatasetsDeleteDatasetRunEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -5588,15 +5832,168 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDeleteDatasetRunResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsGetDatasetItemEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsDeleteDatasetItemEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDeleteDatasetItemResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesDatasetsGetDatasetEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesDatasetsDatasetView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
