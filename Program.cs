@@ -117,8 +117,7 @@ app.UseFastEndpoints(c =>
 {
     c.Errors.ResponseBuilder = PublicApiErrors.ValidationBody;
     c.Errors.StatusCode = StatusCodes.Status400BadRequest;
-    c.Serializer.Options.MaxDepth = 512;
-    c.Serializer.Options.Converters.Add(new Langfuse.Infrastructure.Http.UtcTimestampConverter());
+    Langfuse.Infrastructure.Http.ApiJson.Configure(c.Serializer.Options);
 });
 app.UseSwaggerGen(uiConfig: ui => ui.Path = "/api/public/docs");
 app.UseWebApp();

@@ -1,17 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Infrastructure.Persistence;
+using Langfuse.Infrastructure.Http;
 using Marten;
 using Marten.Exceptions;
 
 namespace Langfuse.Features.Prompts;
 
-public sealed record CreatePrompt(string? Name, JsonNode? Prompt, string? Type, JsonNode? Config, List<string>? Labels, List<string>? Tags, string? CommitMessage);
+public sealed record NewPromptVersion(string? Name, JsonNode? Prompt, string? Type, JsonNode? Config, List<string>? Labels, List<string>? Tags, string? CommitMessage);
 
 /// <summary>The rules of prompt management; knows nothing of HTTP. Every method works inside one project.</summary>
 public sealed class PromptService(IDocumentStore store, PromptCache cache)
 {
-    public async Task<JsonObject> CreateAsync(string projectId, CreatePrompt command, CancellationToken ct)
+    public async Task<PromptView> CreateAsync(string projectId, NewPromptVersion command, CancellationToken ct)
     {
         PromptRules.ValidateName(command.Name);
         var name = command.Name!;
@@ -58,10 +59,11 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
             }
             if (!await session.TrySaveAsync(attempt, ct)) continue;
             await cache.InvalidateProjectAsync(projectId);
-            return View(prompt, head, projectId, null);
+            return PromptView.Of(prompt, head, projectId, null);
         }
     }
 
+    /// <summary>The prompt as its response JSON (a <see cref="PromptView"/>), cached: serialised once per cache fill.</summary>
     public Task<string> GetJsonAsync(string projectId, string name, int? version, string? label, bool resolve, CancellationToken ct)
     {
         if (version is not null && label is not null) throw new PromptException(400, "Cannot specify both version and label");
@@ -79,11 +81,11 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
                 prompt.Content = resolved.Content;
                 graph = resolved.Graph;
             }
-            return View(prompt, head, projectId, graph).ToJsonString();
+            return JsonSerializer.Serialize(PromptView.Of(prompt, head, projectId, graph), ApiJson.Options);
         });
     }
 
-    public async Task<JsonObject> UpdateLabelsAsync(string projectId, string name, int version, List<string> newLabels, CancellationToken ct)
+    public async Task<PromptView> UpdateLabelsAsync(string projectId, string name, int version, List<string> newLabels, CancellationToken ct)
     {
         PromptRules.ValidateLabels(newLabels, allowLatest: false);
         for (var attempt = 1; ; attempt++)
@@ -101,7 +103,7 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
             session.Store(head);
             if (!await session.TrySaveAsync(attempt, ct)) continue;
             await cache.InvalidateProjectAsync(projectId);
-            return View(target, head, projectId, null);
+            return PromptView.Of(target, head, projectId, null);
         }
     }
 
@@ -140,7 +142,7 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
 
     public sealed record ListFilter(string? Name, string? Label, string? Tag, DateTimeOffset? FromUpdatedAt, DateTimeOffset? ToUpdatedAt, int Page, int Limit);
 
-    public async Task<(List<JsonObject> Items, int Total)> ListAsync(string projectId, ListFilter filter, CancellationToken ct)
+    public async Task<(List<PromptMeta> Items, int Total)> ListAsync(string projectId, ListFilter filter, CancellationToken ct)
     {
         await using var session = store.QuerySession(projectId);
         var labelled = filter.Label is null ? null
@@ -161,16 +163,8 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
         var items = page.Select(h =>
         {
             var own = versions[h.Name].OrderBy(v => v.Version).ToList();
-            return new JsonObject
-            {
-                ["name"] = h.Name,
-                ["type"] = h.Type,
-                ["versions"] = new JsonArray(own.Select(v => (JsonNode?)v.Version).ToArray()),
-                ["labels"] = new JsonArray(own.SelectMany(v => v.Labels).Distinct().Order().Select(l => (JsonNode?)l).ToArray()),
-                ["tags"] = new JsonArray(h.Tags.Select(t => (JsonNode?)t).ToArray()),
-                ["lastUpdatedAt"] = Iso(h.UpdatedAt),
-                ["lastConfig"] = own.LastOrDefault()?.Config?.DeepClone() ?? new JsonObject(),
-            };
+            return new PromptMeta(h.Type, h.Name, own.Select(v => v.Version).ToList(), own.SelectMany(v => v.Labels).Distinct().Order().ToList(), h.Tags,
+                h.UpdatedAt, own.LastOrDefault()?.Config ?? new JsonObject());
         }).ToList();
         return (items, (int)total);
     }
@@ -245,25 +239,4 @@ public sealed class PromptService(IDocumentStore store, PromptCache cache)
 
 
     static List<string> Distinct(IEnumerable<string>? values) => values?.Distinct().ToList() ?? [];
-
-    static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
-
-    public static JsonObject View(Prompt p, PromptHead? head, string projectId, JsonObject? graph) => new()
-    {
-        ["id"] = p.Id,
-        ["createdAt"] = Iso(p.CreatedAt),
-        ["updatedAt"] = Iso(p.UpdatedAt),
-        ["projectId"] = projectId,
-        ["createdBy"] = p.CreatedBy,
-        ["name"] = p.Name,
-        ["version"] = p.Version,
-        ["type"] = p.Type,
-        ["prompt"] = p.Content?.DeepClone(),
-        ["config"] = p.Config?.DeepClone() ?? new JsonObject(),
-        ["labels"] = new JsonArray(p.Labels.Select(l => (JsonNode?)l).ToArray()),
-        ["tags"] = new JsonArray((head?.Tags ?? []).Select(t => (JsonNode?)t).ToArray()),
-        ["commitMessage"] = p.CommitMessage,
-        ["resolutionGraph"] = graph,
-        ["isActive"] = p.Labels.Contains(PromptRules.Production),
-    };
 }

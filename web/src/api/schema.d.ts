@@ -516,33 +516,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/public/v2/prompts": {
+    "/api/app/projects/{projectId}/prompts/{name}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesPromptsListPromptsEndpoint"];
-        put?: never;
-        post: operations["LangfuseFeaturesPromptsCreatePromptEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/v2/prompts/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesPromptsGetPromptEndpoint"];
+        get: operations["LangfuseFeaturesPromptsViewPromptEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesPromptsDeletePromptEndpoint"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -564,6 +548,22 @@ export interface paths {
         patch: operations["LangfuseFeaturesPromptsUpdatePromptLabelsEndpoint"];
         trace?: never;
     };
+    "/api/public/v2/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesPromptsListPromptsEndpoint"];
+        put?: never;
+        post: operations["LangfuseFeaturesPromptsCreatePromptEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/prompts": {
         parameters: {
             query?: never;
@@ -571,26 +571,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetLangfuseFeaturesPromptsLegacyPromptsEndpoint"];
+        get: operations["LangfuseFeaturesPromptsGetPromptV1Endpoint"];
         put?: never;
-        post: operations["PostLangfuseFeaturesPromptsLegacyPromptsEndpoint"];
+        post: operations["LangfuseFeaturesPromptsCreatePromptV1Endpoint"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/app/projects/{projectId}/prompts/{name}": {
+    "/api/public/v2/prompts/{name}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesPromptsViewPromptEndpoint"];
+        get: operations["LangfuseFeaturesPromptsGetPromptEndpoint"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["LangfuseFeaturesPromptsDeletePromptEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1557,6 +1557,74 @@ export interface components {
             createdAt: string;
         };
         LangfuseFeaturesPromptsViewPromptRequest: Record<string, never>;
+        LangfuseFeaturesPromptsPromptView: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            projectId: string;
+            createdBy: string;
+            name: string;
+            /** Format: int32 */
+            version: number;
+            /** @enum {string} */
+            type: "text" | "chat";
+            prompt: unknown;
+            config: unknown;
+            labels: string[];
+            tags: string[];
+            commitMessage: string | null;
+            resolutionGraph: unknown;
+            isActive: boolean;
+        };
+        LangfuseFeaturesPromptsUpdatePromptLabelsRequest: {
+            newLabels: string[];
+        };
+        LangfuseFeaturesPromptsListPromptsResponse: {
+            data: components["schemas"]["LangfuseFeaturesPromptsPromptMeta"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+            pagination: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesPromptsPromptMeta: {
+            /** @enum {string} */
+            type: "text" | "chat";
+            name: string;
+            versions: number[];
+            labels: string[];
+            tags: string[];
+            /** Format: date-time */
+            lastUpdatedAt: string;
+            lastConfig: unknown;
+        };
+        LangfuseInfrastructureHttpPageMeta: {
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int64 */
+            totalItems: number;
+            /** Format: int64 */
+            totalPages: number;
+        };
+        LangfuseFeaturesPromptsListPromptsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
+        LangfuseFeaturesPromptsGetPromptV1Request: Record<string, never>;
+        LangfuseFeaturesPromptsGetPromptRequest: Record<string, never>;
+        LangfuseFeaturesPromptsDeletePromptRequest: Record<string, never>;
+        LangfuseFeaturesPromptsCreatePromptV1Request: components["schemas"]["LangfuseFeaturesPromptsCreatePromptRequest"] & {
+            isActive?: boolean | null;
+        };
+        LangfuseFeaturesPromptsCreatePromptRequest: {
+            name?: string | null;
+            prompt?: unknown;
+            /** @enum {string|null} */
+            type?: "text" | "chat" | null;
+            config?: unknown;
+            labels?: string[] | null;
+            tags?: string[] | null;
+            commitMessage?: string | null;
+        };
         LangfuseFeaturesOrganizationsMemberItem: {
             userId: string;
             email: string;
@@ -1808,18 +1876,7 @@ export interface components {
                 [key: string]: number;
             };
         };
-        LangfuseInfrastructureHttpPageMeta: {
-            /** Format: int32 */
-            page: number;
-            /** Format: int32 */
-            limit: number;
-            /** Format: int64 */
-            totalItems: number;
-            /** Format: int64 */
-            totalPages: number;
-        };
         LangfuseFeaturesModelsListModelsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
         LangfuseFeaturesModelsGetModelRequest: Record<string, never>;
         LangfuseFeaturesModelsDeleteModelResponse: {
             message: string;
@@ -3294,188 +3351,6 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesPromptsListPromptsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesPromptsCreatePromptEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesPromptsGetPromptEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesPromptsDeletePromptEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesPromptsUpdatePromptLabelsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-                version: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    GetLangfuseFeaturesPromptsLegacyPromptsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    PostLangfuseFeaturesPromptsLegacyPromptsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     LangfuseFeaturesPromptsViewPromptEndpoint: {
         parameters: {
             query?: never;
@@ -3515,6 +3390,312 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsUpdatePromptLabelsEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesPromptsUpdatePromptLabelsRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsPromptView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsListPromptsEndpoint: {
+        parameters: {
+            query: {
+                limit: number;
+                name?: string | null;
+                label?: string | null;
+                tag?: string | null;
+                fromUpdatedAt?: string | null;
+                toUpdatedAt?: string | null;
+                page: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsListPromptsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsCreatePromptEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesPromptsCreatePromptRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsPromptView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsGetPromptV1Endpoint: {
+        parameters: {
+            query: {
+                name: string;
+                version?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsPromptView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsCreatePromptV1Endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesPromptsCreatePromptV1Request"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsPromptView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsGetPromptEndpoint: {
+        parameters: {
+            query: {
+                version?: number | null;
+                label?: string | null;
+                resolve: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesPromptsPromptView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesPromptsDeletePromptEndpoint: {
+        parameters: {
+            query?: {
+                version?: number | null;
+                label?: string | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
