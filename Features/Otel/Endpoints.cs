@@ -8,16 +8,19 @@ namespace Langfuse.Features.Otel;
 
 /// <summary>
 /// POST /api/public/otel/v1/traces: OTLP/HTTP (protobuf or JSON, gzip or not). The spans are mapped to ingestion
-/// events and queued through the same durable Redis path as the batch API; 200 once Redis has them.
+/// events and queued through the same durable Redis path as the batch API; 200 once Redis has them. The body is an
+/// OTLP ExportTraceServiceRequest in either encoding, so it is decoded here rather than bound; the JSON answer is
+/// <see cref="OtlpExportResponse"/>, the protobuf one its binary form.
 /// </summary>
-sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> log) : EndpointWithoutRequest
+sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> log) : EndpointWithoutRequest<OtlpExportResponse>
 {
     const long MaxBodyBytes = 32 * 1024 * 1024;
 
     public override void Configure()
     {
         Post("/api/public/otel/v1/traces");
-        Description(d => d.WithTags("OpenTelemetry"));
+        // No Accepts metadata: routing would answer other content types 415 itself, where OTLP/HTTP wants a 400 with a reason.
+        Description(d => d.WithTags("Opentelemetry").Produces<OtlpExportResponse>(200, "application/json", "application/x-protobuf").Produces(400).Produces(413).Produces(503));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -80,9 +83,7 @@ sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> 
             if (rejected > 0) await HttpContext.Response.Body.WriteAsync(OtlpPartialSuccess.Protobuf(rejected, rejection!), ct);
             return;
         }
-        if (rejected > 0)
-            await HttpContext.Response.WriteAsJsonAsync(new { partialSuccess = new { rejectedSpans = rejected, errorMessage = rejection } }, ct);
-        else await HttpContext.Response.WriteAsJsonAsync(new { }, ct);
+        await Send.OkAsync(new OtlpExportResponse(rejected > 0 ? new OtlpPartialSuccessView(rejected, rejection!) : null), ct);
     }
 
     Task Error(int status, string message, CancellationToken ct)
@@ -91,6 +92,12 @@ sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> 
         return HttpContext.Response.WriteAsJsonAsync(new { error = message }, ct);
     }
 }
+
+/// <summary>OTLP's ExportTraceServiceResponse in JSON: empty on full success.</summary>
+public sealed record OtlpExportResponse(
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] OtlpPartialSuccessView? PartialSuccess);
+
+public sealed record OtlpPartialSuccessView(long RejectedSpans, string ErrorMessage);
 
 /// <summary>ExportTraceServiceResponse { partial_success = 1: { rejected_spans = 1 (int64), error_message = 2 } }.</summary>
 static class OtlpPartialSuccess
@@ -114,17 +121,17 @@ static class OtlpPartialSuccess
 }
 
 /// <summary>POST /api/public/otel/v1/metrics: accepted and ignored, as in Langfuse, so exporters configured for both do not fail.</summary>
-sealed class ExportMetrics : EndpointWithoutRequest
+sealed class ExportMetrics : EndpointWithoutRequest<OtlpExportResponse>
 {
     public override void Configure()
     {
         Post("/api/public/otel/v1/metrics");
-        Description(d => d.WithTags("OpenTelemetry"));
+        Description(d => d.WithTags("Opentelemetry"));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
     {
         await BodyReader.ReadBytesAsync(HttpContext, 32 * 1024 * 1024, ct);
-        await HttpContext.Response.WriteAsJsonAsync(new { }, ct);
+        await Send.OkAsync(new OtlpExportResponse(null), ct);
     }
 }

@@ -15,12 +15,15 @@ sealed class RecordSchemas : ISchemaProcessor
     public void Process(SchemaProcessorContext context)
     {
         var type = context.ContextualType.Type;
+        // A derived record's own properties sit in an inline part of its allOf, next to the reference to its base.
+        var schemas = context.Schema.AllOf.Where(s => !s.HasReference).Prepend(context.Schema).ToList();
         if (IsPositionalRecord(type))
-            foreach (var property in context.Schema.Properties.Values) property.IsRequired = true;
+            foreach (var property in schemas.SelectMany(s => s.Properties.Values)) property.IsRequired = true;
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.GetCustomAttribute<OneOfAttribute>() is not { } oneOf) continue;
-            if (!context.Schema.Properties.TryGetValue(JsonNamingPolicy.CamelCase.ConvertName(property.Name), out var schema)) continue;
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (schemas.Select(s => s.Properties.TryGetValue(name, out var p) ? p : null).FirstOrDefault(p => p is not null) is not { } schema) continue;
             schema.Enumeration.Clear();
             foreach (var value in oneOf.Values) schema.Enumeration.Add(value);
         }

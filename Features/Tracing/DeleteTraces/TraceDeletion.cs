@@ -21,6 +21,13 @@ public sealed record DeleteTraceData(string ProjectId, List<string> TraceIds, Li
 /// </summary>
 public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore store, LatestRows latestRows)
 {
+    /// <summary>The traces vanish from every read now; their observations and scores are erased by the durable message's handler.</summary>
+    public async Task DeleteAsync(string projectId, IReadOnlyCollection<string> traceIds, Wolverine.IMessageBus bus, CancellationToken ct)
+    {
+        await TombstoneTracesAsync(projectId, traceIds, ct);
+        await bus.PublishAsync(new DeleteTraceData(projectId, traceIds.ToList()));
+    }
+
     public async Task TombstoneTracesAsync(string projectId, IReadOnlyCollection<string> traceIds, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

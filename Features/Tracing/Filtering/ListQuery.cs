@@ -27,21 +27,55 @@ public static class ListQuery
     }
 }
 
-/// <summary>WHERE conditions built from query parameters; every value goes through <see cref="Sql.Of"/>.</summary>
-public sealed class Conditions(IQueryCollection q)
+/// <summary>
+/// WHERE conditions built from a typed request's values (Where…) or, for the lists not yet typed, from query parameters
+/// by name (Eq, AnyOf, Range, HasAll); every value goes through <see cref="Sql.Of"/>.
+/// </summary>
+public sealed class Conditions(IQueryCollection? q = null)
 {
     readonly List<Sql> _all = [Sql.Trusted("is_deleted = 0")];
+    readonly IQueryCollection _q = q ?? QueryCollection.Empty;
+
+    static Sql Column(string column) => Sql.Trusted(SqlLiteral.Identifier(column));
+
+    public Conditions Where(string column, string? value)
+    {
+        if (value is not null) _all.Add(Sql.Of($"{Column(column)} = {value}"));
+        return this;
+    }
+
+    /// <summary>Any of the values may match (none given: no condition).</summary>
+    public Conditions WhereAny(string column, IReadOnlyCollection<string>? values)
+    {
+        if (values is { Count: > 0 }) _all.Add(Sql.Of($"has({values.ToList()}, {Column(column)})"));
+        return this;
+    }
+
+    /// <summary>All the values must be in the array column (none given: no condition).</summary>
+    public Conditions WhereAll(string column, IReadOnlyCollection<string>? values)
+    {
+        if (values is { Count: > 0 }) _all.Add(Sql.Of($"hasAll({Column(column)}, {values.ToList()})"));
+        return this;
+    }
+
+    /// <summary>from (inclusive) and to (exclusive) on an epoch-millisecond column.</summary>
+    public Conditions Between(string column, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        if (from is { } f) _all.Add(Sql.Of($"{Column(column)} >= {f.ToUnixTimeMilliseconds()}"));
+        if (to is { } t) _all.Add(Sql.Of($"{Column(column)} < {t.ToUnixTimeMilliseconds()}"));
+        return this;
+    }
 
     public Conditions Eq(string param, string column)
     {
-        if (q[param].FirstOrDefault() is { } v) _all.Add(Sql.Of($"{Sql.Trusted(SqlLiteral.Identifier(column))} = {v}"));
+        if (_q[param].FirstOrDefault() is { } v) _all.Add(Sql.Of($"{Sql.Trusted(SqlLiteral.Identifier(column))} = {v}"));
         return this;
     }
 
     /// <summary>A repeated parameter of which any value may match.</summary>
     public Conditions AnyOf(string param, string column)
     {
-        if (q[param].Where(e => e is not null).Select(e => e!).ToList() is { Count: > 0 } values)
+        if (_q[param].Where(e => e is not null).Select(e => e!).ToList() is { Count: > 0 } values)
             _all.Add(Sql.Of($"has({values}, {Sql.Trusted(SqlLiteral.Identifier(column))})"));
         return this;
     }
@@ -50,15 +84,15 @@ public sealed class Conditions(IQueryCollection q)
     public Conditions Range(string fromParam, string toParam, string column)
     {
         var c = Sql.Trusted(SqlLiteral.Identifier(column));
-        if (ListQuery.Millis(q, fromParam) is { } from) _all.Add(Sql.Of($"{c} >= {from}"));
-        if (ListQuery.Millis(q, toParam) is { } to) _all.Add(Sql.Of($"{c} < {to}"));
+        if (ListQuery.Millis(_q, fromParam) is { } from) _all.Add(Sql.Of($"{c} >= {from}"));
+        if (ListQuery.Millis(_q, toParam) is { } to) _all.Add(Sql.Of($"{c} < {to}"));
         return this;
     }
 
     /// <summary>A repeated parameter whose values must all be in an array column.</summary>
     public Conditions HasAll(string param, string column)
     {
-        if (q[param].Where(e => e is not null).Select(e => e!).ToList() is { Count: > 0 } values)
+        if (_q[param].Where(e => e is not null).Select(e => e!).ToList() is { Count: > 0 } values)
             _all.Add(Sql.Of($"hasAll({Sql.Trusted(SqlLiteral.Identifier(column))}, {values})"));
         return this;
     }
@@ -66,7 +100,7 @@ public sealed class Conditions(IQueryCollection q)
     /// <summary>Conditions on the row's trace (its latest version), built by <paramref name="onTrace"/> and reached through the trace id.</summary>
     public Conditions OfTrace(string traceIdColumn, string projectId, Func<Conditions, Conditions> onTrace)
     {
-        var trace = onTrace(new Conditions(q));
+        var trace = onTrace(new Conditions(_q));
         if (trace._all.Count > 1) _all.Add(Sql.Of($"{Sql.Trusted(traceIdColumn)} IN {ListQuery.TracesWhere(projectId, trace.Build())}"));
         return this;
     }

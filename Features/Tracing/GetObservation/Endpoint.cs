@@ -1,5 +1,5 @@
 using FastEndpoints;
-using Langfuse.Features.Tracing.Pricing;
+using FluentValidation;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
@@ -7,23 +7,29 @@ using Langfuse.Infrastructure.Errors;
 namespace Langfuse.Features.Tracing.GetObservation;
 
 /// <summary>GET /api/public/observations/{observationId}.</summary>
-sealed class Endpoint(TracingReads reads) : EndpointWithoutRequest
+sealed class Endpoint(TracingReads reads) : Endpoint<Request, PublicObservation>
 {
     public override void Configure()
     {
         Get("/api/public/observations/{observationId}");
-        Description(d => d.WithTags("Observations"));
+        Description(d => d.WithTags("Observations").Produces(404));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(Request r, CancellationToken ct)
     {
+        var project = HttpContext.Project().ProjectId;
         var id = HttpContext.Decoded("observationId");
-        var observation = await reads.ObservationAsync(HttpContext.Project().ProjectId, id, ct);
-        if (observation is null)
-        {
-            await PublicApiErrors.WriteAsync(HttpContext, 404, $"Observation {id} not found within authorized project", "LangfuseNotFoundError");
-            return;
-        }
-        await HttpContext.Response.WriteAsJsonAsync(ApiViews.Observation(observation, await reads.ModelLookupAsync(HttpContext.Project().ProjectId, ct)), ct);
+        var observation = await reads.ObservationAsync(project, id, ct) ?? throw new ApiProblem(404, $"Observation {id} not found within authorized project");
+        await Send.OkAsync(ApiViews.Observation(observation, await reads.ModelLookupAsync(project, ct)), ct);
+    }
+}
+
+public sealed record Request
+{
+    public string ObservationId { get; init; } = "";
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator() => RuleFor(r => r.ObservationId).NotEmpty();
     }
 }

@@ -1,41 +1,56 @@
 using FastEndpoints;
-using Langfuse.Features.Tracing.Pricing;
+using FluentValidation;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 
 namespace Langfuse.Features.Tracing.GetTrace;
 
-/// <summary>GET /api/public/traces/{traceId}: the trace with its observations and scores, latency and total cost.</summary>
-sealed class Endpoint(TracingReads reads) : EndpointWithoutRequest
+/// <summary>GET /api/public/traces/{traceId}: the trace with its observations (usage, cost, prices) and scores, latency and cost.</summary>
+sealed class Endpoint(TracingReads reads) : Endpoint<Request, PublicTraceWithDetails>
 {
     public override void Configure()
     {
         Get("/api/public/traces/{traceId}");
-        Description(d => d.WithTags("Traces"));
+        Description(d => d.WithTags("Trace").Produces(404));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var project = HttpContext.Project().ProjectId;
         var traceId = HttpContext.Decoded("traceId");
-        // fields=core,io,scores,observations,metrics (unknown names ignored; none known means all), as in Langfuse.
-        var requested = (Query<string?>("fields", false) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(f => f is "core" or "io" or "scores" or "observations" or "metrics").ToHashSet();
-        bool Wants(string group) => requested.Count == 0 || requested.Contains(group);
+        var wants = TraceFields.Parse(r.Fields);
         var traceTask = reads.TraceAsync(project, traceId, ct);
-        var observationsTask = Wants("observations") || Wants("metrics") ? reads.ObservationsOfTraceAsync(project, traceId, ct) : Task.FromResult(new List<ObservationRow>());
-        var scoresTask = Wants("scores") ? reads.ScoresOfTraceAsync(project, traceId, ct) : Task.FromResult(new List<ScoreRow>());
-        var trace = await traceTask;
-        if (trace is null)
-        {
-            await PublicApiErrors.WriteAsync(HttpContext, 404, $"Trace {traceId} not found within authorized project", "LangfuseNotFoundError");
-            return;
-        }
+        var observationsTask = wants("observations") || wants("metrics") ? reads.ObservationsOfTraceAsync(project, traceId, ct) : Task.FromResult(new List<ObservationRow>());
+        var scoresTask = wants("scores") ? reads.ScoresOfTraceAsync(project, traceId, ct) : Task.FromResult(new List<ScoreRow>());
+        var trace = await traceTask ?? throw new ApiProblem(404, $"Trace {traceId} not found within authorized project");
         var view = ApiViews.TraceWithDetails(trace, await observationsTask, await scoresTask, await reads.ModelLookupAsync(project, ct));
-        if (!Wants("io")) { view["input"] = null; view["output"] = null; view["metadata"] = new System.Text.Json.Nodes.JsonObject(); }
-        if (!Wants("observations")) view["observations"] = new System.Text.Json.Nodes.JsonArray();
-        if (!Wants("metrics")) { view["latency"] = -1; view["totalCost"] = -1; }
-        await HttpContext.Response.WriteAsJsonAsync(view, ct);
+        if (!wants("io")) view = view with { Input = null, Output = null, Metadata = [] };
+        if (!wants("observations")) view = view with { Observations = [] };
+        if (!wants("metrics")) view = view with { Latency = -1, TotalCost = -1 };
+        await Send.OkAsync(view, ct);
+    }
+}
+
+public sealed record Request
+{
+    public string TraceId { get; init; } = "";
+    /// <summary>Comma-separated groups: core, io, scores, observations, metrics (none known: all).</summary>
+    [QueryParam] public string? Fields { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator() => RuleFor(r => r.TraceId).NotEmpty();
+    }
+}
+
+/// <summary>Langfuse's `fields` of the trace reads: core, io, scores, observations, metrics; unknown names are ignored and none known means all.</summary>
+public static class TraceFields
+{
+    public static Func<string, bool> Parse(string? fields)
+    {
+        var requested = (fields ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(f => f is "core" or "io" or "scores" or "observations" or "metrics").ToHashSet();
+        return group => requested.Count == 0 || requested.Contains(group);
     }
 }

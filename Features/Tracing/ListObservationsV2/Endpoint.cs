@@ -90,7 +90,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
 
     static JsonObject View(ObservationRow o, HashSet<string> fields, bool expandMetadata, Func<string, Models.ModelPrice?> models, TraceContext? trace)
     {
-        var full = ApiViews.Observation(o, models);
+        var full = ApiViews.ObservationNode(o, models);
         var view = new JsonObject
         {
             ["id"] = o.Id, ["traceId"] = o.TraceId, ["startTime"] = Values.IsoMs(o.StartTime), ["endTime"] = full["endTime"]?.DeepClone(),

@@ -1,46 +1,71 @@
-using System.Text.Json.Nodes;
 using FastEndpoints;
+using FluentValidation;
+using Langfuse.Features.Tracing.GetTrace;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListTraces;
 
 /// <summary>GET /api/public/traces: filtered, ordered, paged; items carry their observation and score ids, latency and cost.</summary>
-sealed class Endpoint(TraceListReads reads) : EndpointWithoutRequest
+sealed class Endpoint(TraceListReads reads) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
         Get("/api/public/traces");
-        Description(d => d.WithTags("Traces"));
+        Description(d => d.WithTags("Trace"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    public override async Task HandleAsync(Request r, CancellationToken ct)
     {
-        var filter = TraceFilter.Parse(HttpContext.Request.Query, project);
-        // fields=core,io,scores,observations,metrics as on the single trace: unknown names ignored, none known means all.
-        var requested = (HttpContext.Request.Query["fields"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(f => f is "core" or "io" or "scores" or "observations" or "metrics").ToHashSet();
-        bool Wants(string group) => requested.Count == 0 || requested.Contains(group);
+        var project = HttpContext.Project().ProjectId;
+        var filter = TraceFilter.Of(r, project);
+        var wants = TraceFields.Parse(r.Fields);
         var (rows, total) = await reads.ListAsync(project, filter, ct);
-        var childrenNeeded = Wants("observations") || Wants("scores") || Wants("metrics");
-        var (observations, scores) = await reads.ChildrenAsync(project, childrenNeeded ? rows.Select(r => r.Id).ToList() : [], ct);
+        var childrenNeeded = wants("observations") || wants("scores") || wants("metrics");
+        var (observations, scores) = await reads.ChildrenAsync(project, childrenNeeded ? rows.Select(row => row.Id).ToList() : [], ct);
         var data = rows.Select(row =>
         {
-            var view = ApiViews.Trace(row);
             var children = observations[row.Id].ToList();
-            view["htmlPath"] = $"/project/{project}/traces/{row.Id}";
-            view["observations"] = new JsonArray(Wants("observations") ? children.Select(c => (JsonNode?)c.Id).ToArray() : []);
-            view["scores"] = new JsonArray(Wants("scores") ? scores[row.Id].Select(s => (JsonNode?)s).ToArray() : []);
-            view["latency"] = !Wants("metrics") ? -1 : children.Count == 0 ? 0 : (children.Max(c => c.EndTime ?? c.StartTime) - children.Min(c => c.StartTime)) / 1000.0;
-            view["totalCost"] = Wants("metrics") ? children.Sum(c => c.TotalCost ?? 0) : -1;
-            if (!Wants("io")) { view["input"] = null; view["output"] = null; view["metadata"] = new JsonObject(); }
-            return (JsonNode?)view;
-        }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["data"] = new JsonArray(data),
-            ["meta"] = new JsonObject { ["page"] = filter.Page, ["limit"] = filter.Limit, ["totalItems"] = total, ["totalPages"] = (long)Math.Ceiling(total / (double)filter.Limit) },
-        }, ct);
-    });
+            var trace = ApiViews.Trace(row);
+            if (!wants("io")) trace = trace with { Input = null, Output = null, Metadata = [] };
+            return new PublicTraceListItem(trace, ApiViews.HtmlPath(row), !wants("metrics") ? -1 : children.Count == 0 ? 0 : (children.Max(c => c.EndTime ?? c.StartTime) - children.Min(c => c.StartTime)) / 1000.0,
+                wants("metrics") ? children.Sum(c => c.TotalCost ?? 0) : -1, wants("observations") ? children.Select(c => c.Id).ToList() : [],
+                wants("scores") ? scores[row.Id].ToList() : []);
+        }).ToList();
+        await Send.OkAsync(new Response(data, PageMeta.Of(filter.Page, filter.Limit, (long)total)), ct);
+    }
 }
+
+/// <summary>Langfuse's trace list parameters; `filter` (Langfuse's filter JSON) takes precedence over the single-field filters.</summary>
+public sealed record Request : PageRequest
+{
+    [QueryParam] public string? UserId { get; init; }
+    [QueryParam] public string? Name { get; init; }
+    [QueryParam] public string? SessionId { get; init; }
+    [QueryParam] public DateTimeOffset? FromTimestamp { get; init; }
+    [QueryParam] public DateTimeOffset? ToTimestamp { get; init; }
+    /// <summary>&lt;field&gt;.&lt;asc|desc&gt;, field one of id, timestamp, name, userId, release, version, public, bookmarked, sessionId.</summary>
+    [QueryParam] public string? OrderBy { get; init; }
+    /// <summary>Traces holding all these tags.</summary>
+    [QueryParam] public List<string>? Tags { get; init; }
+    [QueryParam] public string? Version { get; init; }
+    [QueryParam] public string? Release { get; init; }
+    /// <summary>Traces of any of these environments.</summary>
+    [QueryParam] public List<string>? Environment { get; init; }
+    /// <summary>Comma-separated groups: core, io, scores, observations, metrics.</summary>
+    [QueryParam] public string? Fields { get; init; }
+    [QueryParam] public string? Filter { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            this.AddPagingRules();
+            RuleFor(r => r.OrderBy).Must(o => TraceFilter.IsOrderBy(o!)).When(r => !string.IsNullOrEmpty(r.OrderBy))
+                .WithMessage($"orderBy: expected <field>.<asc|desc> with field one of {string.Join(", ", TraceFilter.OrderFields)}");
+        }
+    }
+}
+
+public sealed record Response(IReadOnlyList<PublicTraceListItem> Data, PageMeta Meta);

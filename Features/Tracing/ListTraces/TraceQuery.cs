@@ -32,27 +32,24 @@ public sealed record TraceFilter(
         ["version"] = "version", ["public"] = "public", ["bookmarked"] = "bookmarked", ["sessionId"] = "session_id",
     };
 
-    public static TraceFilter Parse(IQueryCollection q, string projectId)
+    /// <summary>The public list's filter from its request (already validated: orderBy names a known field).</summary>
+    public static TraceFilter Of(Request r, string projectId)
     {
-        int Int(string key, int fallback, int min, int max) => QueryParameters.Int(q, key, fallback, min, max);
-        DateTimeOffset? Date(string key) => QueryParameters.Time(q, key);
         var (column, descending) = ("timestamp", true);
-        if (q["orderBy"].FirstOrDefault() is { Length: > 0 } orderBy)
+        if (r.OrderBy is { Length: > 0 } orderBy)
         {
             var parts = orderBy.Split('.');
-            if (parts.Length != 2 || !OrderColumns.TryGetValue(parts[0], out var c) || parts[1] is not ("asc" or "desc"))
-                throw new ApiProblem(400, $"orderBy: expected <field>.<asc|desc> with field one of {string.Join(", ", OrderColumns.Keys)}");
-            (column, descending) = (c, parts[1] == "desc");
+            (column, descending) = (OrderColumns[parts[0]], parts[1] == "desc");
         }
-        var filter = new TraceFilter(Int("page", 1, 1, QueryParameters.MaxPage), Int("limit", 50, 1, 100), q["userId"].FirstOrDefault(), q["name"].FirstOrDefault(),
-            q["sessionId"].FirstOrDefault(), Date("fromTimestamp"), Date("toTimestamp"), q["tags"].Where(t => t is not null).ToList()!,
-            q["version"].FirstOrDefault(), q["release"].FirstOrDefault(), q["environment"].Where(e => e is not null).ToList()!, column, descending);
-        if (q["filter"].FirstOrDefault() is { Length: > 0 } json)
-        {
-            filter = filter with { JsonConditions = JsonFilter.Parse(json, JsonFilterSchema.Traces(projectId, filter.From?.ToUnixTimeMilliseconds())) };
-        }
-        return filter;
+        var filter = new TraceFilter(r.Page, r.Limit, r.UserId, r.Name, r.SessionId, r.FromTimestamp, r.ToTimestamp, r.Tags ?? [], r.Version, r.Release,
+            r.Environment ?? [], column, descending);
+        return r.Filter is { Length: > 0 } json
+            ? filter with { JsonConditions = JsonFilter.Parse(json, JsonFilterSchema.Traces(projectId, r.FromTimestamp?.ToUnixTimeMilliseconds())) }
+            : filter;
     }
+
+    /// <summary>Whether an orderBy value is &lt;field&gt;.&lt;asc|desc&gt; with a field the list sorts by.</summary>
+    public static bool IsOrderBy(string orderBy) => orderBy.Split('.') is [var field, "asc" or "desc"] && OrderColumns.ContainsKey(field);
 
     public Sql Where()
     {

@@ -23,8 +23,7 @@ sealed class Endpoint(Access access, TraceDeletion deletion, IMessageBus bus) : 
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var grant = await access.ProjectAsync(HttpContext.UserId(), r.ProjectId, Permission.TracesDelete, ct);
-        await deletion.TombstoneTracesAsync(grant.Project.Id, [r.TraceId], ct);
-        await bus.PublishAsync(new DeleteTraceData(grant.Project.Id, [r.TraceId]));
+        await deletion.DeleteAsync(grant.Project.Id, [r.TraceId], bus, ct);
         await Send.NoContentAsync(ct);
     }
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using FastEndpoints;
+using FluentValidation;
 using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
 namespace Langfuse.Features.Tracing.Scores;
@@ -12,38 +14,65 @@ namespace Langfuse.Features.Tracing.Scores;
 /// POST /api/public/scores (Basic, or Bearer with the public key alone): validated like a score-create event and
 /// sent through the same durable ingestion path; 200 {"id"} once it is on the stream.
 /// </summary>
-sealed class CreateScore(RedisStreamPublisher publisher) : EndpointWithoutRequest
+sealed class CreateScore(RedisStreamPublisher publisher) : Endpoint<CreateScoreRequest, CreateScoreResponse>
 {
     public override void Configure()
     {
         Post("/api/public/scores");
         Policies(ApiKeyAuthenticationHandler.ScoresPolicy);
-        Description(d => d.WithTags("Scores").Accepts<JsonElement>("application/json"));
+        Options(b => b.WithMetadata(new JsonBodyLimit(1_048_576)));
+        Description(d => d.WithTags("Scores"));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(CreateScoreRequest r, CancellationToken ct)
     {
-        if (await BodyReader.ReadObjectAsync(HttpContext, 1_048_576, ct) is not { } body) return;
-        if (body["id"] is not JsonValue idValue || idValue.GetValueKind() != JsonValueKind.String || idValue.GetValue<string>().Length == 0)
-            body["id"] = Guid.NewGuid().ToString();
-        var errors = new List<string>();
-        using (var normalized = JsonDocument.Parse(body.ToJsonString())) EventValidator.ValidateScore(normalized.RootElement, errors);
-        var source = body["source"]?.GetValueKind() == JsonValueKind.String ? body["source"]!.GetValue<string>() : "API";
-        var dataType = body["dataType"]?.GetValueKind() == JsonValueKind.String ? body["dataType"]!.GetValue<string>() : null;
-        if (source == "EVAL") errors.Add("body.source: EVAL scores cannot be created through the API");
-        if (source == "ANNOTATION" && dataType != "CORRECTION" && body["configId"] is null) errors.Add("body.configId: ANNOTATION scores require a configId");
-        if (errors.Count > 0) { await SendInvalid(errors, ct); return; }
-
-        var id = body["id"]!.GetValue<string>();
+        var id = string.IsNullOrEmpty(r.Id) ? Guid.NewGuid().ToString() : r.Id;
+        var body = JsonSerializer.SerializeToNode(r with { Id = id }, CreateScoreRequest.EventJson)!.AsObject();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var scoreEvent = new AcceptedEvent(Guid.NewGuid().ToString(), "score-create", now, EntityTypes.Score, id, body.ToJsonString());
         await publisher.PublishAsync(new IngestBatch(HttpContext.Project().ProjectId, now, [scoreEvent]));
-        await HttpContext.Response.WriteAsJsonAsync(new { id }, ct);
-    }
-
-    Task SendInvalid(IEnumerable<string> errors, CancellationToken ct)
-    {
-        HttpContext.Response.StatusCode = 400;
-        return HttpContext.Response.WriteAsJsonAsync(new { message = "Invalid request data", error = errors }, ct);
+        await Send.OkAsync(new CreateScoreResponse(id), ct);
     }
 }
+
+/// <summary>Langfuse's CreateScoreRequest; stored as a score-create event's body, so the ingestion rules apply to it as to any event.</summary>
+public sealed record CreateScoreRequest
+{
+    public string? Id { get; init; }
+    public string? TraceId { get; init; }
+    public string? SessionId { get; init; }
+    public string? ObservationId { get; init; }
+    public string? DatasetRunId { get; init; }
+    public string? Name { get; init; }
+    /// <summary>A number (numeric and boolean scores) or a string (categorical, text and correction scores).</summary>
+    public JsonNode? Value { get; init; }
+    public string? Comment { get; init; }
+    public JsonNode? Metadata { get; init; }
+    public string? Environment { get; init; }
+    public string? QueueId { get; init; }
+    [OneOf("NUMERIC", "CATEGORICAL", "BOOLEAN", "TEXT", "CORRECTION")] public string? DataType { get; init; }
+    public string? ConfigId { get; init; }
+    [OneOf("API", "ANNOTATION")] public string? Source { get; init; }
+
+    /// <summary>The event body: fields left out stay out, as the SDKs send them.</summary>
+    internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public sealed class Validator : Validator<CreateScoreRequest>
+    {
+        public Validator()
+        {
+            RuleFor(r => r).Custom((r, context) =>
+            {
+                var errors = new List<string>();
+                using (var body = JsonSerializer.SerializeToDocument(r with { Id = string.IsNullOrEmpty(r.Id) ? "pending" : r.Id }, EventJson))
+                    EventValidator.ValidateScore(body.RootElement, errors);
+                foreach (var error in errors) context.AddFailure("body", error);
+            });
+            RuleFor(r => r.Source).NotEqual("EVAL").WithMessage("body.source: EVAL scores cannot be created through the API");
+            RuleFor(r => r.ConfigId).NotNull().When(r => r.Source == "ANNOTATION" && r.DataType != "CORRECTION")
+                .WithMessage("body.configId: ANNOTATION scores require a configId");
+        }
+    }
+}
+
+public sealed record CreateScoreResponse(string Id);

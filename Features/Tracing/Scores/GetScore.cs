@@ -1,29 +1,50 @@
 using FastEndpoints;
+using FluentValidation;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 
 namespace Langfuse.Features.Tracing.Scores;
 
-/// <summary>GET /api/public/scores/{scoreId} (v1: trace scores, corrections hidden) and /api/public/v2/scores/{scoreId} (any score).</summary>
-sealed class GetScore(TracingReads reads) : EndpointWithoutRequest
+/// <summary>GET /api/public/v2/scores/{scoreId}: any score.</summary>
+sealed class GetScore(TracingReads reads) : Endpoint<GetScoreRequest, PublicScore>
 {
     public override void Configure()
     {
-        Get("/api/public/scores/{scoreId}", "/api/public/v2/scores/{scoreId}");
-        Description(d => d.WithTags("Scores"));
+        Get("/api/public/v2/scores/{scoreId}");
+        Description(d => d.WithTags("Scores").Produces(404));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(GetScoreRequest r, CancellationToken ct) => await Send.OkAsync(await GetScoreRequest.FindAsync(HttpContext, reads, v1: false, ct), ct);
+}
+
+/// <summary>GET /api/public/scores/{scoreId} (v1, older SDKs): scores of traces only, corrections hidden.</summary>
+sealed class GetScoreV1(TracingReads reads) : Endpoint<GetScoreRequest, PublicScore>
+{
+    public override void Configure()
     {
-        var id = HttpContext.Decoded("scoreId");
-        var v1 = !HttpContext.Request.Path.StartsWithSegments("/api/public/v2");
-        var score = await reads.ScoreAsync(HttpContext.Project().ProjectId, id, ct);
+        Get("/api/public/scores/{scoreId}");
+        Description(d => d.WithTags("Scores").Produces(404));
+    }
+
+    public override async Task HandleAsync(GetScoreRequest r, CancellationToken ct) => await Send.OkAsync(await GetScoreRequest.FindAsync(HttpContext, reads, v1: true, ct), ct);
+}
+
+public sealed record GetScoreRequest
+{
+    public string ScoreId { get; init; } = "";
+
+    public static async Task<PublicScore> FindAsync(HttpContext http, TracingReads reads, bool v1, CancellationToken ct)
+    {
+        var id = http.Decoded("scoreId");
+        var score = await reads.ScoreAsync(http.Project().ProjectId, id, ct);
         if (score is null || (v1 && (score.TraceId is null || score.DataType == "CORRECTION")))
-        {
-            await PublicApiErrors.WriteAsync(HttpContext, 404, $"Score {id} not found within authorized project", "LangfuseNotFoundError");
-            return;
-        }
-        await HttpContext.Response.WriteAsJsonAsync(ApiViews.Score(score), ct);
+            throw new ApiProblem(404, $"Score {id} not found within authorized project");
+        return ApiViews.Score(score);
+    }
+
+    public sealed class Validator : Validator<GetScoreRequest>
+    {
+        public Validator() => RuleFor(r => r.ScoreId).NotEmpty();
     }
 }

@@ -1,14 +1,15 @@
-using System.Text.Json.Nodes;
 using FastEndpoints;
+using FluentValidation;
 using Langfuse.Features.Tracing.ListTraces;
-using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.Sessions;
 
 /// <summary>GET /api/public/sessions: sessions (the traces' session ids), newest first, paged, optionally by creation time.</summary>
-sealed class ListSessions(TraceListReads reads) : EndpointWithoutRequest
+sealed class ListSessions(TraceListReads reads) : Endpoint<ListSessionsRequest, ListSessionsResponse>
 {
     public override void Configure()
     {
@@ -16,39 +17,65 @@ sealed class ListSessions(TraceListReads reads) : EndpointWithoutRequest
         Description(d => d.WithTags("Sessions"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    public override async Task HandleAsync(ListSessionsRequest r, CancellationToken ct)
     {
-        var filter = TraceFilter.Parse(HttpContext.Request.Query, project);
-        var (rows, total) = await reads.SessionsAsync(project, filter.Page, filter.Limit, filter.From, filter.To, filter.Environments, ct);
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["data"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
-            {
-                ["id"] = r.Id, ["createdAt"] = Values.IsoMs(r.CreatedAt), ["projectId"] = project, ["environment"] = r.Environment,
-            }).ToArray()),
-            ["meta"] = new JsonObject { ["page"] = filter.Page, ["limit"] = filter.Limit, ["totalItems"] = total, ["totalPages"] = (long)Math.Ceiling(total / (double)filter.Limit) },
-        }, ct);
-    });
+        var project = HttpContext.Project().ProjectId;
+        var (rows, total) = await reads.SessionsAsync(project, r.Page, r.Limit, r.FromTimestamp, r.ToTimestamp, r.Environment ?? [], ct);
+        await Send.OkAsync(new ListSessionsResponse(rows.Select(s => new PublicSession(s.Id, DateTimeOffset.FromUnixTimeMilliseconds(s.CreatedAt), project, s.Environment)).ToList(),
+            PageMeta.Of(r.Page, r.Limit, (long)total)), ct);
+    }
 }
 
+public sealed record ListSessionsRequest : PageRequest
+{
+    [QueryParam] public DateTimeOffset? FromTimestamp { get; init; }
+    [QueryParam] public DateTimeOffset? ToTimestamp { get; init; }
+    [QueryParam] public List<string>? Environment { get; init; }
+
+    public sealed class Validator : Validator<ListSessionsRequest>
+    {
+        public Validator() => this.AddPagingRules();
+    }
+}
+
+/// <summary>Langfuse's Session.</summary>
+public record PublicSession(string Id, DateTimeOffset CreatedAt, string ProjectId, string Environment);
+
+public sealed record ListSessionsResponse(IReadOnlyList<PublicSession> Data, PageMeta Meta);
+
 /// <summary>GET /api/public/sessions/{sessionId}: the session with its traces.</summary>
-sealed class GetSession(TraceListReads reads) : EndpointWithoutRequest
+sealed class GetSession(TraceListReads reads) : Endpoint<GetSessionRequest, PublicSessionWithTraces>
 {
     public override void Configure()
     {
         Get("/api/public/sessions/{sessionId}");
-        Description(d => d.WithTags("Sessions"));
+        Description(d => d.WithTags("Sessions").Produces(404));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    public override async Task HandleAsync(GetSessionRequest r, CancellationToken ct)
     {
+        var project = HttpContext.Project().ProjectId;
         var id = HttpContext.Decoded("sessionId");
         var traces = await reads.SessionTracesAsync(project, id, ct);
         if (traces.Count == 0) throw new ApiProblem(404, $"Session {id} not found within authorized project");
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["id"] = id, ["createdAt"] = Values.IsoMs(traces.Min(t => t.Timestamp)), ["projectId"] = project, ["environment"] = traces[0].Environment,
-            ["traces"] = new JsonArray(traces.Select(t => (JsonNode?)ApiViews.Trace(t)).ToArray()),
-        }, ct);
-    });
+        await Send.OkAsync(new PublicSessionWithTraces(new PublicSession(id, DateTimeOffset.FromUnixTimeMilliseconds(traces.Min(t => t.Timestamp)), project, traces[0].Environment),
+            traces.Select(ApiViews.Trace).ToList()), ct);
+    }
+}
+
+public sealed record GetSessionRequest
+{
+    public string SessionId { get; init; } = "";
+
+    public sealed class Validator : Validator<GetSessionRequest>
+    {
+        public Validator() => RuleFor(r => r.SessionId).NotEmpty();
+    }
+}
+
+/// <summary>Langfuse's SessionWithTraces.</summary>
+public sealed record PublicSessionWithTraces : PublicSession
+{
+    public PublicSessionWithTraces(PublicSession session, IReadOnlyList<PublicTrace> traces) : base(session) => Traces = traces;
+    public IReadOnlyList<PublicTrace> Traces { get; init; }
 }

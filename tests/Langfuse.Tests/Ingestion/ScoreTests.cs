@@ -70,7 +70,7 @@ public sealed class ScoreTests(AppFixture app) : IAsyncLifetime
 
         var (badStatus, bad) = await app.Host.SendAsync(_project, HttpMethod.Post, "/api/public/scores", new { name = "", value = 1, dataType = "BOOLEAN", traceId, source = "EVAL" });
         badStatus.ShouldBe(400);
-        var messages = bad.GetProperty("error").EnumerateArray().Select(e => e.GetString()).ToList();
+        var messages = bad.GetProperty("error").EnumerateArray().Select(e => e.GetProperty("message").GetString()).ToList();
         messages.ShouldContain(m => m!.Contains("body.name"));
         messages.ShouldContain(m => m!.Contains("EVAL"));
     }

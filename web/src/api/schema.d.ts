@@ -203,7 +203,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesTracingScoresGetScore1"];
+        get: operations["LangfuseFeaturesTracingScoresGetScoreV1"];
         put?: never;
         post?: never;
         delete: operations["LangfuseFeaturesTracingScoresDeleteScore"];
@@ -219,7 +219,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesTracingScoresGetScore2"];
+        get: operations["LangfuseFeaturesTracingScoresGetScore"];
         put?: never;
         post?: never;
         delete?: never;
@@ -318,7 +318,7 @@ export interface paths {
         get: operations["LangfuseFeaturesTracingListTracesEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint2"];
+        delete: operations["LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -414,7 +414,7 @@ export interface paths {
         get: operations["LangfuseFeaturesTracingGetTraceEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint1"];
+        delete: operations["LangfuseFeaturesTracingDeleteTracesDeleteTraceEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1377,6 +1377,113 @@ export interface components {
             totalCost: number;
         };
         LangfuseFeaturesTracingViewSessionRequest: Record<string, never>;
+        LangfuseFeaturesTracingSessionsListSessionsResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingSessionsPublicSession"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingSessionsPublicSession: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            projectId: string;
+            environment: string;
+        };
+        LangfuseInfrastructureHttpPageMeta: {
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int64 */
+            totalItems: number;
+            /** Format: int64 */
+            totalPages: number;
+        };
+        LangfuseFeaturesTracingSessionsListSessionsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
+        LangfuseFeaturesTracingSessionsPublicSessionWithTraces: components["schemas"]["LangfuseFeaturesTracingSessionsPublicSession"] & {
+            traces: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"][];
+        };
+        LangfuseFeaturesTracingStoragePublicTrace: {
+            id: string;
+            projectId: string;
+            /** Format: date-time */
+            timestamp: string;
+            name: string | null;
+            input: unknown;
+            output: unknown;
+            sessionId: string | null;
+            release: string | null;
+            version: string | null;
+            userId: string | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            tags: string[];
+            public: boolean;
+            bookmarked: boolean;
+            environment: string;
+            externalId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LangfuseFeaturesTracingSessionsGetSessionRequest: Record<string, never>;
+        LangfuseFeaturesTracingScoresCreateScoreResponse: {
+            id: string;
+        };
+        LangfuseFeaturesTracingScoresCreateScoreRequest: {
+            id?: string | null;
+            traceId?: string | null;
+            sessionId?: string | null;
+            observationId?: string | null;
+            datasetRunId?: string | null;
+            name?: string | null;
+            value?: unknown;
+            comment?: string | null;
+            metadata?: unknown;
+            environment?: string | null;
+            queueId?: string | null;
+            /** @enum {string|null} */
+            dataType?: "NUMERIC" | "CATEGORICAL" | "BOOLEAN" | "TEXT" | "CORRECTION" | null;
+            configId?: string | null;
+            /** @enum {string|null} */
+            source?: "API" | "ANNOTATION" | null;
+        };
+        LangfuseFeaturesTracingScoresDeleteScoreResponse: {
+            message: string;
+        };
+        LangfuseFeaturesTracingScoresGetScoreRequest: Record<string, never>;
+        LangfuseFeaturesTracingStoragePublicScore: {
+            id: string;
+            projectId: string;
+            traceId: string | null;
+            observationId: string | null;
+            sessionId: string | null;
+            datasetRunId: string | null;
+            name: string;
+            /** @enum {string} */
+            source: "API" | "EVAL" | "ANNOTATION";
+            /** @enum {string} */
+            dataType: "NUMERIC" | "CATEGORICAL" | "BOOLEAN" | "TEXT" | "CORRECTION";
+            /** Format: double */
+            value: number;
+            /** Format: date-time */
+            timestamp: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            authorUserId: string | null;
+            comment: string | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            configId: string | null;
+            queueId: string | null;
+            environment: string;
+            stringValue: string | null;
+        };
         LangfuseFeaturesTracingScoresRemoveAnnotationRequest: Record<string, never>;
         LangfuseFeaturesTracingScoresAnnotateTraceResponse: {
             id: string;
@@ -1390,6 +1497,164 @@ export interface components {
             comment?: string | null;
         };
         LangfuseFeaturesTracingRemoveTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingListTracesResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceListItem"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingStoragePublicTraceListItem: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
+            htmlPath: string;
+            /** Format: double */
+            latency: number;
+            /** Format: double */
+            totalCost: number;
+            observations: string[];
+            scores: string[];
+        };
+        LangfuseFeaturesTracingListTracesRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesTracingListScoresResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingListScoresPublicScoreWithTrace"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingListScoresPublicScoreWithTrace: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"] & {
+            trace: components["schemas"]["LangfuseFeaturesTracingListScoresScoreTrace"] | null;
+        };
+        LangfuseFeaturesTracingListScoresScoreTrace: {
+            userId: string | null;
+            tags: string[];
+            environment: string;
+            sessionId: string | null;
+        };
+        LangfuseFeaturesTracingListScoresRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesTracingListObservationsResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingStoragePublicObservation: {
+            id: string;
+            traceId: string;
+            projectId: string;
+            /** @enum {string} */
+            type: "SPAN" | "GENERATION" | "EVENT" | "AGENT" | "TOOL" | "CHAIN" | "RETRIEVER" | "EVALUATOR" | "EMBEDDING" | "GUARDRAIL";
+            name: string | null;
+            /** Format: date-time */
+            startTime: string;
+            /** Format: date-time */
+            endTime: string | null;
+            /** Format: date-time */
+            completionStartTime: string | null;
+            model: string | null;
+            modelParameters: unknown;
+            input: unknown;
+            output: unknown;
+            version: string | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            level: "DEBUG" | "DEFAULT" | "WARNING" | "ERROR";
+            statusMessage: string | null;
+            parentObservationId: string | null;
+            promptId: string | null;
+            promptName: string | null;
+            /** Format: int32 */
+            promptVersion: number | null;
+            usage: components["schemas"]["LangfuseFeaturesTracingStoragePublicUsage"];
+            /** Format: int64 */
+            promptTokens: number;
+            /** Format: int64 */
+            completionTokens: number;
+            /** Format: int64 */
+            totalTokens: number;
+            usageDetails: {
+                [key: string]: number;
+            };
+            costDetails: {
+                [key: string]: number;
+            };
+            providedUsageDetails: {
+                [key: string]: number;
+            };
+            providedCostDetails: {
+                [key: string]: number;
+            };
+            environment: string;
+            modelId: string | null;
+            /** Format: double */
+            inputPrice: number | null;
+            /** Format: double */
+            outputPrice: number | null;
+            /** Format: double */
+            totalPrice: number | null;
+            /** Format: double */
+            calculatedInputCost: number | null;
+            /** Format: double */
+            calculatedOutputCost: number | null;
+            /** Format: double */
+            calculatedTotalCost: number | null;
+            /** Format: double */
+            latency: number | null;
+            /** Format: double */
+            timeToFirstToken: number | null;
+            unit: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        LangfuseFeaturesTracingStoragePublicUsage: {
+            /** Format: int64 */
+            input: number;
+            /** Format: int64 */
+            output: number;
+            /** Format: int64 */
+            total: number;
+            unit: string;
+            /** Format: double */
+            inputCost: number | null;
+            /** Format: double */
+            outputCost: number | null;
+            /** Format: double */
+            totalCost: number | null;
+        };
+        LangfuseFeaturesTracingListObservationsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesTracingIngestIngestionResponse: {
+            successes: components["schemas"]["LangfuseFeaturesTracingIngestIngestionSuccess"][];
+            errors: components["schemas"]["LangfuseFeaturesTracingIngestIngestionError"][];
+        };
+        LangfuseFeaturesTracingIngestIngestionSuccess: {
+            id: string;
+            /** Format: int32 */
+            status: number;
+        };
+        LangfuseFeaturesTracingIngestIngestionError: {
+            id: string;
+            /** Format: int32 */
+            status: number;
+            message: string;
+            error: string | null;
+        };
+        LangfuseFeaturesTracingIngestIngestionRequest: {
+            batch: unknown[];
+            metadata: unknown;
+        };
+        LangfuseFeaturesTracingStoragePublicTraceWithDetails: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
+            htmlPath: string;
+            /** Format: double */
+            latency: number;
+            /** Format: double */
+            totalCost: number;
+            observations: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
+            scores: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"][];
+        };
+        LangfuseFeaturesTracingGetTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingGetObservationRequest: Record<string, never>;
+        LangfuseFeaturesTracingDeleteTracesDeleteTracesResponse: {
+            message: string;
+        };
+        LangfuseFeaturesTracingDeleteTracesDeleteTracesRequest: {
+            traceIds: string[];
+        };
+        LangfuseFeaturesTracingDeleteTracesDeleteTraceRequest: Record<string, never>;
         LangfuseFeaturesTracingDashboardResponse: {
             /** Format: date-time */
             from: string;
@@ -1597,18 +1862,7 @@ export interface components {
             lastUpdatedAt: string;
             lastConfig: unknown;
         };
-        LangfuseInfrastructureHttpPageMeta: {
-            /** Format: int32 */
-            page: number;
-            /** Format: int32 */
-            limit: number;
-            /** Format: int64 */
-            totalItems: number;
-            /** Format: int64 */
-            totalPages: number;
-        };
         LangfuseFeaturesPromptsListPromptsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
         LangfuseFeaturesPromptsGetPromptV1Request: Record<string, never>;
         LangfuseFeaturesPromptsGetPromptRequest: Record<string, never>;
         LangfuseFeaturesPromptsDeletePromptRequest: Record<string, never>;
@@ -1756,6 +2010,14 @@ export interface components {
             note?: string | null;
             publicKey?: string | null;
             secretKey?: string | null;
+        };
+        LangfuseFeaturesOtelOtlpExportResponse: {
+            partialSuccess: components["schemas"]["LangfuseFeaturesOtelOtlpPartialSuccessView"] | null;
+        };
+        LangfuseFeaturesOtelOtlpPartialSuccessView: {
+            /** Format: int64 */
+            rejectedSpans: number;
+            errorMessage: string;
         };
         LangfuseFeaturesOrganizationsUpdateMemberRoleRequest: {
             role?: string;
@@ -1919,8 +2181,8 @@ export interface components {
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
         LangfuseFeaturesDatasetsDatasetWithItemIds: components["schemas"]["LangfuseFeaturesDatasetsDatasetView"] & {
-            items?: string[];
-            runs?: string[];
+            items: string[];
+            runs: string[];
         };
         LangfuseFeaturesDatasetsDatasetView: {
             id: string;
@@ -2006,12 +2268,12 @@ export interface components {
         };
         LangfuseFeaturesDatasetsListDatasetItemsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
         LangfuseFeaturesDatasetsDatasetWithItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetView"] & {
-            items?: components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"][];
-            runs?: string[];
+            items: components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"][];
+            runs: string[];
         };
         LangfuseFeaturesDatasetsGetDatasetRequest: Record<string, never>;
         LangfuseFeaturesDatasetsGetDatasetRunDatasetRunWithItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunView"] & {
-            datasetRunItems?: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"][];
+            datasetRunItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"][];
         };
         LangfuseFeaturesDatasetsGetDatasetRunRequest: Record<string, never>;
         LangfuseFeaturesDatasetsGetDatasetItemRequest: Record<string, never>;
@@ -2493,19 +2755,36 @@ export interface operations {
     };
     LangfuseFeaturesTracingSessionsListSessions: {
         parameters: {
-            query?: never;
+            query: {
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                environment?: string[] | null;
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingSessionsListSessionsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2527,15 +2806,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingSessionsPublicSessionWithTraces"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2550,14 +2847,29 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesTracingScoresCreateScoreRequest"];
+            };
+        };
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingScoresCreateScoreResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2575,7 +2887,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingScoresGetScore1: {
+    LangfuseFeaturesTracingScoresGetScoreV1: {
         parameters: {
             query?: never;
             header?: never;
@@ -2586,15 +2898,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2613,12 +2943,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingScoresDeleteScoreResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2627,9 +2968,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
-    LangfuseFeaturesTracingScoresGetScore2: {
+    LangfuseFeaturesTracingScoresGetScore: {
         parameters: {
             query?: never;
             header?: never;
@@ -2640,15 +2988,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2825,19 +3191,45 @@ export interface operations {
     };
     LangfuseFeaturesTracingListTracesEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                userId?: string | null;
+                name?: string | null;
+                sessionId?: string | null;
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                orderBy?: string | null;
+                tags?: string[] | null;
+                version?: string | null;
+                release?: string | null;
+                environment?: string[] | null;
+                fields?: string | null;
+                filter?: string | null;
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingListTracesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2848,21 +3240,37 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint2: {
+    LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "*/*": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesRequest"];
+                "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesRequest"];
+            };
+        };
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2900,19 +3308,52 @@ export interface operations {
     };
     LangfuseFeaturesTracingListScoresEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                userId?: string | null;
+                name?: string | null;
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                environment?: string[] | null;
+                source?: string | null;
+                operator?: string | null;
+                value?: number | null;
+                scoreIds?: string | null;
+                configId?: string | null;
+                sessionId?: string | null;
+                datasetRunId?: string | null;
+                traceId?: string | null;
+                observationId?: string | null;
+                queueId?: string | null;
+                dataType?: string | null;
+                traceTags?: string[] | null;
+                fields?: string | null;
+                filter?: string | null;
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingListScoresResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2950,19 +3391,44 @@ export interface operations {
     };
     LangfuseFeaturesTracingListObservationsEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                name?: string | null;
+                userId?: string | null;
+                type?: string | null;
+                traceId?: string | null;
+                level?: string | null;
+                parentObservationId?: string | null;
+                environment?: string[] | null;
+                fromStartTime?: string | null;
+                toStartTime?: string | null;
+                version?: string | null;
+                filter?: string | null;
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingListObservationsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -2980,13 +3446,19 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesTracingIngestIngestionRequest"];
+            };
+        };
         responses: {
             207: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingIngestIngestionResponse"];
+                };
             };
             /** @description Bad Request */
             400: {
@@ -3019,7 +3491,9 @@ export interface operations {
     };
     LangfuseFeaturesTracingGetTraceEndpoint: {
         parameters: {
-            query?: never;
+            query?: {
+                fields?: string | null;
+            };
             header?: never;
             path: {
                 traceId: string;
@@ -3028,12 +3502,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceWithDetails"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -3042,9 +3527,16 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
-    LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint1: {
+    LangfuseFeaturesTracingDeleteTracesDeleteTraceEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -3055,12 +3547,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -3082,15 +3585,33 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4564,8 +5085,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesOtelOtlpExportResponse"];
+                    "application/x-protobuf": components["schemas"]["LangfuseFeaturesOtelOtlpExportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4573,6 +5104,18 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4589,12 +5132,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesOtelOtlpExportResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
