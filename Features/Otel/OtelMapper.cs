@@ -403,6 +403,5 @@ public static class OtelMapper
         value is JsonValue v && v.GetValueKind() == JsonValueKind.String && Infrastructure.Http.JsonText.IsJson(v.GetValue<string>())
             ? TryParse(v.GetValue<string>()) : value?.DeepClone();
 
-    static string Iso(long ns) => DateTimeOffset.FromUnixTimeMilliseconds(ns > 0 ? ns / 1_000_000 : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
-        .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+    static string Iso(long ns) => Infrastructure.Http.UtcTimestampConverter.Text(ns > 0 ? ns / 1_000_000 : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 }

@@ -18,6 +18,7 @@ public static class TracingModule
         services.AddSingleton<RowMapper>();
         services.AddSingleton<TracingStore>();
         services.AddSingleton<TracingReads>();
+        services.AddSingleton<Metrics.MetricsQuery>();
         services.AddSingleton<LatestRows>();
         services.AddSingleton<KeyRanges>();
         services.AddSingleton<Metrics.DailyRollups>();

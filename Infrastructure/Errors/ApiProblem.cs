@@ -1,8 +1,9 @@
-using Langfuse.Infrastructure.Auth;
-
 namespace Langfuse.Infrastructure.Errors;
 
-/// <summary>A business-rule violation raised by a handler, answered with its status in Langfuse's error shape.</summary>
+/// <summary>
+/// A business-rule violation raised by a handler, answered with its status in Langfuse's error shape by the one
+/// error path (<c>UseApiProblems</c>); endpoints throw it and never write errors themselves.
+/// </summary>
 public class ApiProblem(int status, string message) : Exception(message)
 {
     public int Status { get; } = status;
@@ -15,11 +16,4 @@ public class ApiProblem(int status, string message) : Exception(message)
 
     /// <summary>Seconds to send as Retry-After (with 429s).</summary>
     public int? RetryAfterSeconds { get; init; }
-
-    /// <summary>Runs an endpoint body for the authenticated project, turning <see cref="ApiProblem"/>s into responses.</summary>
-    public static async Task RunAsync(HttpContext http, Func<string, Task> action)
-    {
-        try { await action(http.Project().ProjectId); }
-        catch (ApiProblem e) { await PublicApiErrors.WriteAsync(http, e.Status, e.Message, e.ErrorName); }
-    }
 }

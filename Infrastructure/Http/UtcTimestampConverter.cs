@@ -12,6 +12,12 @@ public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     /// <summary>Reading is unchanged: ISO 8601 as System.Text.Json parses it.</summary>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(Text(value));
+
+    /// <summary>The one text form of a timestamp, wherever one is written by hand (event bodies, metric rows).</summary>
+    public static string Text(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    public static string Text(DateTime utc) => utc.ToString(Format, CultureInfo.InvariantCulture);
+
+    public static string Text(long unixMilliseconds) => Text(DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds));
 }

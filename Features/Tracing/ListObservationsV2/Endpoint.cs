@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
+using Langfuse.Infrastructure.Auth;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
@@ -28,8 +29,9 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
         Description(d => d.WithTags("Observations"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    public override async Task HandleAsync(CancellationToken ct)
     {
+        var project = HttpContext.Project().ProjectId;
         var q = HttpContext.Request.Query;
         if (string.Equals(q["parseIoAsJson"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
             throw new ApiProblem(400, "parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
@@ -73,7 +75,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
             meta["cursor"] = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Cursor(Values.IsoMs(last.StartTime), last.TraceId, last.Id), JsonSerializerOptions.Web));
         }
         await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = meta }, ct);
-    });
+    }
 
     static Cursor Decode(string encoded)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
+using Langfuse.Infrastructure.Auth;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
@@ -24,8 +25,9 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
         Description(d => d.WithTags("Scores"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    public override async Task HandleAsync(CancellationToken ct)
     {
+        var project = HttpContext.Project().ProjectId;
         var q = HttpContext.Request.Query;
         if (q.ContainsKey("userId") || q.ContainsKey("traceTags")) throw new ApiProblem(400, "userId and traceTags are not filters of v3 scores; use /api/public/v2/scores");
         var limit = QueryParameters.Int(q, "limit", 50, 1, 100);
@@ -61,7 +63,7 @@ sealed class Endpoint(LatestRows latestRows) : EndpointWithoutRequest
             ["data"] = new JsonArray(page.Select(s => (JsonNode?)View(s, fields)).ToArray()),
             ["meta"] = meta,
         }, ct);
-    });
+    }
 
     static Cursor Decode(string encoded)
     {

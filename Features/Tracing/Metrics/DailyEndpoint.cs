@@ -1,8 +1,7 @@
-using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
-using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.Metrics;
@@ -13,7 +12,7 @@ namespace Langfuse.Features.Tracing.Metrics;
 /// filters other than time restrict the observations to those of matching traces. Without such filters, whole
 /// days come from <see cref="DailyRollups"/> and only the rest is aggregated.
 /// </summary>
-sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) : EndpointWithoutRequest
+sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) : Endpoint<DailyRequest, DailyResponse>
 {
     sealed record DayTraces(string Date, ulong CountTraces);
     sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
@@ -29,13 +28,12 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) :
         Description(d => d.WithTags("Metrics"));
     }
 
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
+    public override async Task HandleAsync(DailyRequest r, CancellationToken ct)
     {
-        var q = HttpContext.Request.Query;
-        var (page, limit) = QueryParameters.Paging(q);
-        var traceFilter = new Conditions(q).Eq("traceName", "name").Eq("userId", "user_id").AnyOf("environment", "environment").HasAll("tags", "tags");
-        var filtersTraces = new[] { "traceName", "userId", "environment", "tags" }.Any(q.ContainsKey);
-        var (from, to) = (ListQuery.Millis(q, "fromTimestamp"), ListQuery.Millis(q, "toTimestamp"));
+        var project = HttpContext.Project().ProjectId;
+        var traceFilter = new Conditions().Where("name", r.TraceName).Where("user_id", r.UserId).WhereAny("environment", r.Environment).WhereAll("tags", r.Tags);
+        var filtersTraces = r.TraceName is not null || r.UserId is not null || r.Environment is { Count: > 0 } || r.Tags is { Count: > 0 };
+        var (from, to) = (r.FromTimestamp?.ToUnixTimeMilliseconds(), r.ToTimestamp?.ToUnixTimeMilliseconds());
         var traceRange = new TimeWindow(from ?? long.MinValue, to ?? long.MaxValue);
         var observationRange = traceRange with { From = from is { } f ? f - ObservationLead : long.MinValue };
 
@@ -44,20 +42,12 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) :
             : await RolledUpAsync(project, traceRange, observationRange, traceFilter.Build(), ct);
 
         var ordered = days.Where(d => d.Value.CountTraces > 0 || d.Value.Models.Count > 0).OrderByDescending(d => d.Key, StringComparer.Ordinal).ToList();
-        var data = ordered.Skip((page - 1) * limit).Take(limit).Select(d => (JsonNode?)new JsonObject
-        {
-            ["date"] = d.Key,
-            ["countTraces"] = d.Value.CountTraces,
-            ["countObservations"] = d.Value.Models.Sum(m => (long)m.CountObservations),
-            ["totalCost"] = d.Value.Models.Sum(m => m.TotalCost),
-            ["usage"] = new JsonArray(d.Value.Models.Where(m => m.Name.Length > 0).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (JsonNode?)new JsonObject
-            {
-                ["model"] = m.Name, ["inputUsage"] = m.InputUsage, ["outputUsage"] = m.OutputUsage, ["totalUsage"] = m.TotalUsage,
-                ["countTraces"] = m.CountTraces, ["countObservations"] = m.CountObservations, ["totalCost"] = m.TotalCost,
-            }).ToArray()),
-        }).ToArray();
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = QueryParameters.PageMeta(page, limit, ordered.Count) }, ct);
-    });
+        var data = ordered.Skip((r.Page - 1) * r.Limit).Take(r.Limit).Select(d => new DailyMetricsDay(d.Key, (long)d.Value.CountTraces,
+            d.Value.Models.Sum(m => (long)m.CountObservations), d.Value.Models.Sum(m => m.TotalCost),
+            d.Value.Models.Where(m => m.Name.Length > 0).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new DailyModelUsage(m.Name, m.InputUsage,
+                m.OutputUsage, m.TotalUsage, (long)m.CountTraces, (long)m.CountObservations, m.TotalCost)).ToList())).ToList();
+        await Send.OkAsync(new DailyResponse(data, PageMeta.Of(r.Page, r.Limit, ordered.Count)), ct);
+    }
 
     /// <summary>Whole days inside both ranges come from valid rollups or are aggregated and stored; edge days are aggregated.</summary>
     async Task<Dictionary<string, DailyRollups.Day>> RolledUpAsync(string project, TimeWindow traceRange, TimeWindow observationRange, Sql traceFilter, CancellationToken ct)
@@ -128,3 +118,28 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) :
 
     static Sql Day(string millisColumn) => Sql.Trusted($"toString(toDate(toDateTime(intDiv({millisColumn}, 1000))))");
 }
+
+/// <summary>Langfuse's daily metrics parameters; trace filters other than time restrict the observations to those of matching traces.</summary>
+public sealed record DailyRequest : PageRequest
+{
+    [QueryParam] public string? TraceName { get; init; }
+    [QueryParam] public string? UserId { get; init; }
+    /// <summary>Traces holding all these tags.</summary>
+    [QueryParam] public List<string>? Tags { get; init; }
+    [QueryParam] public List<string>? Environment { get; init; }
+    [QueryParam] public DateTimeOffset? FromTimestamp { get; init; }
+    [QueryParam] public DateTimeOffset? ToTimestamp { get; init; }
+
+    public sealed class Validator : Validator<DailyRequest>
+    {
+        public Validator() => this.AddPagingRules();
+    }
+}
+
+/// <summary>Langfuse's DailyMetrics.</summary>
+public sealed record DailyResponse(IReadOnlyList<DailyMetricsDay> Data, PageMeta Meta);
+
+/// <summary>One UTC day (yyyy-MM-dd): traces on it, observations started on it with usage and cost per model.</summary>
+public sealed record DailyMetricsDay(string Date, long CountTraces, long CountObservations, double TotalCost, IReadOnlyList<DailyModelUsage> Usage);
+
+public sealed record DailyModelUsage(string Model, long InputUsage, long OutputUsage, long TotalUsage, long CountTraces, long CountObservations, double TotalCost);

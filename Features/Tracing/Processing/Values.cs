@@ -62,7 +62,7 @@ public static partial class Values
         return Stringify(value) ?? "null";
     }
 
-    public static string IsoMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+    public static string IsoMs(long ms) => Infrastructure.Http.UtcTimestampConverter.Text(ms);
 
     /// <summary>A stable id for an observation sent without a trace id (Langfuse draws a random one; a stable one keeps re-folds in one row).</summary>
     public static string OrphanTraceId(string projectId, string observationId)

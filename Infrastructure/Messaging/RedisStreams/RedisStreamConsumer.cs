@@ -92,7 +92,7 @@ public sealed class RedisStreamConsumer(
             {
                 if (Stopwatch.GetElapsedTime(nextReclaim) >= TimeSpan.Zero)
                 {
-                    handled += await ReclaimAsync(stop);
+                    handled += await ReclaimAsync();
                     nextReclaim = Stopwatch.GetTimestamp() + (long)(queue.ReclaimInterval.TotalSeconds * Stopwatch.Frequency);
                 }
                 var entries = await redis.GetDatabase().StreamReadGroupAsync(_stream, _group, consumerName, ">", queue.BatchSize);
@@ -282,7 +282,7 @@ public sealed class RedisStreamConsumer(
     }
 
     /// <summary>Retries this consumer's failed entries once their back-off has passed, and takes over entries of dead consumers.</summary>
-    async Task<int> ReclaimAsync(CancellationToken stop)
+    async Task<int> ReclaimAsync()
     {
         var db = redis.GetDatabase();
         var pending = await db.StreamPendingMessagesAsync(_stream, _group, 200, RedisValue.Null);

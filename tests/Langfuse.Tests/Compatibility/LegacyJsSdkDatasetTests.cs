@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Langfuse.Tests.Datasets;
 using Langfuse.Tests.Infrastructure;
 

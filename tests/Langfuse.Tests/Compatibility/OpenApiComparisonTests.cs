@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Alba;
 using Langfuse.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,6 +1,4 @@
-using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Tests.Infrastructure;
-using StackExchange.Redis;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
 namespace Langfuse.Tests.Faults;
@@ -44,11 +42,6 @@ public sealed class OutageTests(OutageFixture app) : IAsyncLifetime
     public async Task InitializeAsync() => _project = await app.CreateProjectAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    sealed record Counts(ulong Rows, ulong Ids);
-
-    async Task<Counts> StoredTraces() =>
-        (await app.Service<ClickHouseGateway>().QueryAsync<Counts>(Sql.Of(
-            $"SELECT count() AS rows, uniqExact(id) AS ids FROM traces FINAL WHERE project_id = {_project.Id}"))).Single();
 
     static System.Text.Json.Nodes.JsonObject[] TraceWithSpans(string traceId) =>
     [

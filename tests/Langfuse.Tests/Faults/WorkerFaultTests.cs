@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Messaging.RedisStreams;

@@ -1,7 +1,6 @@
 using System.Text;
-using Alba;
-using Marten;
 using Langfuse.Tests.Infrastructure;
+using Marten;
 
 namespace Langfuse.Tests.Foundation;
 

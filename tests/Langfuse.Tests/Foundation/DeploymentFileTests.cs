@@ -1,5 +1,5 @@
-using Langfuse.Tests.Infrastructure;
 using Langfuse.Infrastructure.Configuration;
+using Langfuse.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 

@@ -1,4 +1,3 @@
-using Alba;
 using Langfuse.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Alba;
 using Langfuse.Tests.Infrastructure;
 
 namespace Langfuse.Tests.Foundation;

@@ -3,7 +3,6 @@ using System.Text;
 using Alba;
 using JasperFx.CommandLine;
 using Langfuse.Features.Projects;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
 

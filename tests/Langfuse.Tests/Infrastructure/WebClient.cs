@@ -3,7 +3,6 @@ using System.Text.Json;
 using Alba;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace Langfuse.Tests.Infrastructure;
 

@@ -1,9 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Alba;
 using Langfuse.Features.Tracing.Ingest;
-using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Configuration;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 using Langfuse.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Processing;
-using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 

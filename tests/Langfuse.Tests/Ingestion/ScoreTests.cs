@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Alba;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Alba;
 using Langfuse.Tests.Infrastructure;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Alba;
 using Langfuse.Tests.Infrastructure;
 
 namespace Langfuse.Tests.Prompts;
@@ -63,8 +62,7 @@ public sealed class PromptTests(AppFixture app) : IAsyncLifetime
     {
         var name = Unique("chat");
         var messages = new object[] { new { role = "system", content = "You are {{persona}}" }, new { type = "placeholder", name = "history" }, new { role = "user", content = "{{question}}" } };
-        var (status, created) = await Create(new { name, type = "chat", prompt = messages, labels = new[] { "production" } });
-        status.ShouldBe(201);
+        (await Create(new { name, type = "chat", prompt = messages, labels = new[] { "production" } })).Status.ShouldBe(201);
         var (_, read) = await Get(name);
         read.GetProperty("type").GetString().ShouldBe("chat");
         var prompt = read.GetProperty("prompt");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 

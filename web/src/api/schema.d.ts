@@ -283,7 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesTracingMetricsMetricsV2Endpoint1"];
+        get: operations["LangfuseFeaturesTracingMetricsMetricsV2Endpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,7 +299,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["LangfuseFeaturesTracingMetricsMetricsV2Endpoint2"];
+        get: operations["LangfuseFeaturesTracingMetricsLegacyMetricsEndpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1497,6 +1497,40 @@ export interface components {
             comment?: string | null;
         };
         LangfuseFeaturesTracingRemoveTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingMetricsDailyResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingMetricsDailyMetricsDay"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingMetricsDailyMetricsDay: {
+            date: string;
+            /** Format: int64 */
+            countTraces: number;
+            /** Format: int64 */
+            countObservations: number;
+            /** Format: double */
+            totalCost: number;
+            usage: components["schemas"]["LangfuseFeaturesTracingMetricsDailyModelUsage"][];
+        };
+        LangfuseFeaturesTracingMetricsDailyModelUsage: {
+            model: string;
+            /** Format: int64 */
+            inputUsage: number;
+            /** Format: int64 */
+            outputUsage: number;
+            /** Format: int64 */
+            totalUsage: number;
+            /** Format: int64 */
+            countTraces: number;
+            /** Format: int64 */
+            countObservations: number;
+            /** Format: double */
+            totalCost: number;
+        };
+        LangfuseFeaturesTracingMetricsDailyRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesTracingMetricsMetricsResponse: {
+            data: unknown[];
+        };
+        LangfuseFeaturesTracingMetricsMetricsRequest: Record<string, never>;
         LangfuseFeaturesTracingListTracesResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceListItem"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
@@ -3116,19 +3150,39 @@ export interface operations {
     };
     LangfuseFeaturesTracingMetricsDailyEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                traceName?: string | null;
+                userId?: string | null;
+                tags?: string[] | null;
+                environment?: string[] | null;
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                page: number;
+                limit: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingMetricsDailyResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -3139,21 +3193,25 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingMetricsMetricsV2Endpoint1: {
+    LangfuseFeaturesTracingMetricsMetricsV2Endpoint: {
         parameters: {
-            query?: never;
+            query: {
+                query: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingMetricsMetricsResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -3164,21 +3222,25 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingMetricsMetricsV2Endpoint2: {
+    LangfuseFeaturesTracingMetricsLegacyMetricsEndpoint: {
         parameters: {
-            query?: never;
+            query: {
+                query: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingMetricsMetricsResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {

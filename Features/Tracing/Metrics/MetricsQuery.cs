@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FastEndpoints;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 
 namespace Langfuse.Features.Tracing.Metrics;
@@ -14,7 +15,7 @@ namespace Langfuse.Features.Tracing.Metrics;
 /// legacy GET /api/public/metrics takes the same query object and also the traces view.
 /// Every field, measure and operator comes from an allow-list; only values enter SQL, through <see cref="Sql.Of"/>.
 /// </summary>
-sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRequest
+public sealed class MetricsQuery(ClickHouseGateway clickHouse)
 {
     /// <param name="TraceLink">The row's trace id as a non-null string, for dimensions of the parent trace.</param>
     /// <param name="Measures">Per-row expressions the aggregation applies to; one starting with '=' is already an aggregate.</param>
@@ -103,19 +104,11 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         ["minute"] = "toStartOfMinute", ["hour"] = "toStartOfHour", ["day"] = "toStartOfDay", ["week"] = "toMonday", ["month"] = "toStartOfMonth", ["auto"] = "toStartOfDay",
     };
 
-    public override void Configure()
+    /// <summary>The rows of a metrics query (the `query` parameter's JSON); <paramref name="legacy"/> (v1) also allows the traces view.</summary>
+    public async Task<List<JsonObject>> RunAsync(string project, string queryText, bool legacy, CancellationToken ct)
     {
-        Get("/api/public/v2/metrics", "/api/public/metrics");
-        Description(d => d.WithTags("Metrics"));
-    }
-
-    public override Task HandleAsync(CancellationToken ct) => ApiProblem.RunAsync(HttpContext, async project =>
-    {
-        JsonObject query;
-        query = Infrastructure.Http.JsonText.ParseParameter("query", HttpContext.Request.Query["query"].FirstOrDefault() ?? "") as JsonObject
-            ?? throw new ApiProblem(400, "query: required, a JSON object");
+        var query = Infrastructure.Http.JsonText.ParseParameter("query", queryText) as JsonObject ?? throw new ApiProblem(400, "query: required, a JSON object");
         var viewName = Text(query["view"]) ?? throw new ApiProblem(400, "query.view: required");
-        var legacy = HttpContext.Request.Path.Equals("/api/public/metrics", StringComparison.OrdinalIgnoreCase);
         var views = Views.Keys.Where(v => legacy || v != "traces").ToList();
         if (!views.Contains(viewName)) throw new ApiProblem(400, $"query.view: one of {string.Join(", ", views)}");
         var view = Views[viewName];
@@ -181,7 +174,7 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
         var sql = Sql.Of($"SELECT {Sql.Trusted(string.Join(", ", select))} FROM {source} WHERE {Sql.Join(" AND ", conditions)}"
             + $"{Sql.Trusted(groupBy.Count > 0 ? " GROUP BY " + string.Join(", ", groupBy) : "")}"
             + $"{Sql.Trusted(orderBy.Count > 0 ? " ORDER BY " + string.Join(", ", orderBy) : "")} LIMIT {rowLimit}");
-        var rows = new JsonArray();
+        var rows = new List<JsonObject>();
         await foreach (var line in clickHouse.QueryLinesAsync(sql, ct))
         {
             var row = JsonNode.Parse(line)!.AsObject();
@@ -189,11 +182,11 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
                 if (row[alias] is JsonValue v && v.GetValueKind() == JsonValueKind.String && double.TryParse(v.GetValue<string>(), CultureInfo.InvariantCulture, out var number))
                     row[alias] = number; // 64-bit integers come quoted in JSONEachRow
             if (row["time_dimension"] is JsonValue t)
-                row["time_dimension"] = DateTime.Parse(t.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+                row["time_dimension"] = Infrastructure.Http.UtcTimestampConverter.Text(DateTime.Parse(t.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
             rows.Add(row);
         }
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = rows }, ct);
-    });
+        return rows;
+    }
 
     /// <summary>
     /// Traces with their observations' count, latency (first start to last end, ms), tokens and cost, and their
@@ -257,3 +250,38 @@ sealed class MetricsV2Endpoint(ClickHouseGateway clickHouse) : EndpointWithoutRe
             ? t.ToUnixTimeMilliseconds()
             : throw new ApiProblem(400, $"query.{field}: required ISO-8601 datetime");
 }
+
+/// <summary>GET /api/public/v2/metrics?query={…}: observations and scores views.</summary>
+sealed class MetricsV2Endpoint(MetricsQuery metrics) : Endpoint<MetricsRequest, MetricsResponse>
+{
+    public override void Configure()
+    {
+        Get("/api/public/v2/metrics");
+        Description(d => d.WithTags("Metrics"));
+    }
+
+    public override async Task HandleAsync(MetricsRequest r, CancellationToken ct) =>
+        await Send.OkAsync(new MetricsResponse(await metrics.RunAsync(HttpContext.Project().ProjectId, r.Query, legacy: false, ct)), ct);
+}
+
+/// <summary>GET /api/public/metrics?query={…} (v1): as v2, with the traces view too.</summary>
+sealed class LegacyMetricsEndpoint(MetricsQuery metrics) : Endpoint<MetricsRequest, MetricsResponse>
+{
+    public override void Configure()
+    {
+        Get("/api/public/metrics");
+        Description(d => d.WithTags("LegacyMetricsV1"));
+    }
+
+    public override async Task HandleAsync(MetricsRequest r, CancellationToken ct) =>
+        await Send.OkAsync(new MetricsResponse(await metrics.RunAsync(HttpContext.Project().ProjectId, r.Query, legacy: true, ct)), ct);
+}
+
+public sealed record MetricsRequest
+{
+    /// <summary>The query as JSON: view, dimensions, metrics, filters, timeDimension, fromTimestamp, toTimestamp, orderBy, config.</summary>
+    [QueryParam] public string Query { get; init; } = "";
+}
+
+/// <summary>One object per result row: the dimensions by field name, the metrics as {aggregation}_{measure}, time_dimension.</summary>
+public sealed record MetricsResponse(IReadOnlyList<JsonObject> Data);
