@@ -250,38 +250,3 @@ public sealed class MetricsQuery(ClickHouseGateway clickHouse)
             ? t.ToUnixTimeMilliseconds()
             : throw new ApiProblem(400, $"query.{field}: required ISO-8601 datetime");
 }
-
-/// <summary>GET /api/public/v2/metrics?query={…}: observations and scores views.</summary>
-sealed class MetricsV2Endpoint(MetricsQuery metrics) : Endpoint<MetricsRequest, MetricsResponse>
-{
-    public override void Configure()
-    {
-        Get("/api/public/v2/metrics");
-        Description(d => d.WithTags("Metrics"));
-    }
-
-    public override async Task HandleAsync(MetricsRequest r, CancellationToken ct) =>
-        await Send.OkAsync(new MetricsResponse(await metrics.RunAsync(HttpContext.Project().ProjectId, r.Query, legacy: false, ct)), ct);
-}
-
-/// <summary>GET /api/public/metrics?query={…} (v1): as v2, with the traces view too.</summary>
-sealed class LegacyMetricsEndpoint(MetricsQuery metrics) : Endpoint<MetricsRequest, MetricsResponse>
-{
-    public override void Configure()
-    {
-        Get("/api/public/metrics");
-        Description(d => d.WithTags("LegacyMetricsV1"));
-    }
-
-    public override async Task HandleAsync(MetricsRequest r, CancellationToken ct) =>
-        await Send.OkAsync(new MetricsResponse(await metrics.RunAsync(HttpContext.Project().ProjectId, r.Query, legacy: true, ct)), ct);
-}
-
-public sealed record MetricsRequest
-{
-    /// <summary>The query as JSON: view, dimensions, metrics, filters, timeDimension, fromTimestamp, toTimestamp, orderBy, config.</summary>
-    [QueryParam] public string Query { get; init; } = "";
-}
-
-/// <summary>One object per result row: the dimensions by field name, the metrics as {aggregation}_{measure}, time_dimension.</summary>
-public sealed record MetricsResponse(IReadOnlyList<JsonObject> Data);

@@ -148,86 +148,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/public/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingSessionsListSessions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/sessions/{sessionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingSessionsGetSession"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/scores": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["LangfuseFeaturesTracingScoresCreateScore"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/scores/{scoreId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingScoresGetScoreV1"];
-        put?: never;
-        post?: never;
-        delete: operations["LangfuseFeaturesTracingScoresDeleteScore"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/v2/scores/{scoreId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingScoresGetScore"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/app/projects/{projectId}/scores/{scoreId}": {
         parameters: {
             query?: never;
@@ -238,71 +158,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesTracingScoresRemoveAnnotationEndpoint"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/app/projects/{projectId}/traces/{traceId}/scores": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["LangfuseFeaturesTracingScoresAnnotateTraceEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/metrics/daily": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingMetricsDailyEndpoint"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/v2/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingMetricsMetricsV2Endpoint"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["LangfuseFeaturesTracingMetricsLegacyMetricsEndpoint"];
-        put?: never;
-        post?: never;
-        delete?: never;
+        delete: operations["LangfuseFeaturesTracingRemoveAnnotationEndpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -318,7 +174,23 @@ export interface paths {
         get: operations["LangfuseFeaturesTracingListTracesEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint"];
+        delete: operations["LangfuseFeaturesTracingDeleteTracesEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingListSessionsEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -414,7 +286,55 @@ export interface paths {
         get: operations["LangfuseFeaturesTracingGetTraceEndpoint"];
         put?: never;
         post?: never;
-        delete: operations["LangfuseFeaturesTracingDeleteTracesDeleteTraceEndpoint"];
+        delete: operations["LangfuseFeaturesTracingDeleteTraceEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingGetSessionEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/scores/{scoreId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingGetScoreV1Endpoint"];
+        put?: never;
+        post?: never;
+        delete: operations["LangfuseFeaturesTracingDeleteScoreEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/v2/scores/{scoreId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingGetScoreEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -436,6 +356,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingGetMetricsV1Endpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/v2/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingGetMetricsEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/metrics/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LangfuseFeaturesTracingGetDailyMetricsEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/app/projects/{projectId}/dashboard": {
         parameters: {
             query?: never;
@@ -446,6 +414,22 @@ export interface paths {
         get: operations["LangfuseFeaturesTracingDashboardEndpoint"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LangfuseFeaturesTracingCreateScoreEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -510,6 +494,22 @@ export interface paths {
         get: operations["LangfuseFeaturesTracingBrowseObservationsEndpoint"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/app/projects/{projectId}/traces/{traceId}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LangfuseFeaturesTracingAnnotateTraceEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -781,7 +781,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["LangfuseFeaturesOtelExportTraces"];
+        post: operations["LangfuseFeaturesOtelExportTracesEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -797,7 +797,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["LangfuseFeaturesOtelExportMetrics"];
+        post: operations["LangfuseFeaturesOtelExportMetricsEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1377,31 +1377,20 @@ export interface components {
             totalCost: number;
         };
         LangfuseFeaturesTracingViewSessionRequest: Record<string, never>;
-        LangfuseFeaturesTracingSessionsListSessionsResponse: {
-            data: components["schemas"]["LangfuseFeaturesTracingSessionsPublicSession"][];
+        LangfuseFeaturesTracingRemoveTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingRemoveAnnotationRequest: Record<string, never>;
+        LangfuseFeaturesTracingListTracesResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceListItem"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
-        LangfuseFeaturesTracingSessionsPublicSession: {
-            id: string;
-            /** Format: date-time */
-            createdAt: string;
-            projectId: string;
-            environment: string;
-        };
-        LangfuseInfrastructureHttpPageMeta: {
-            /** Format: int32 */
-            page: number;
-            /** Format: int32 */
-            limit: number;
-            /** Format: int64 */
-            totalItems: number;
-            /** Format: int64 */
-            totalPages: number;
-        };
-        LangfuseFeaturesTracingSessionsListSessionsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
-        LangfuseFeaturesTracingSessionsPublicSessionWithTraces: components["schemas"]["LangfuseFeaturesTracingSessionsPublicSession"] & {
-            traces: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"][];
+        LangfuseFeaturesTracingStoragePublicTraceListItem: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
+            htmlPath: string;
+            /** Format: double */
+            latency: number;
+            /** Format: double */
+            totalCost: number;
+            observations: string[];
+            scores: string[];
         };
         LangfuseFeaturesTracingStoragePublicTrace: {
             id: string;
@@ -1428,32 +1417,43 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        LangfuseFeaturesTracingSessionsGetSessionRequest: Record<string, never>;
-        LangfuseFeaturesTracingScoresCreateScoreResponse: {
+        LangfuseInfrastructureHttpPageMeta: {
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            limit: number;
+            /** Format: int64 */
+            totalItems: number;
+            /** Format: int64 */
+            totalPages: number;
+        };
+        LangfuseFeaturesTracingListTracesRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseInfrastructureHttpPageRequest: Record<string, never>;
+        LangfuseFeaturesTracingListSessionsResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingListSessionsPublicSession"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingListSessionsPublicSession: {
             id: string;
+            /** Format: date-time */
+            createdAt: string;
+            projectId: string;
+            environment: string;
         };
-        LangfuseFeaturesTracingScoresCreateScoreRequest: {
-            id?: string | null;
-            traceId?: string | null;
-            sessionId?: string | null;
-            observationId?: string | null;
-            datasetRunId?: string | null;
-            name?: string | null;
-            value?: unknown;
-            comment?: string | null;
-            metadata?: unknown;
-            environment?: string | null;
-            queueId?: string | null;
-            /** @enum {string|null} */
-            dataType?: "NUMERIC" | "CATEGORICAL" | "BOOLEAN" | "TEXT" | "CORRECTION" | null;
-            configId?: string | null;
-            /** @enum {string|null} */
-            source?: "API" | "ANNOTATION" | null;
+        LangfuseFeaturesTracingListSessionsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesTracingListScoresResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingListScoresPublicScoreWithTrace"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
-        LangfuseFeaturesTracingScoresDeleteScoreResponse: {
-            message: string;
+        LangfuseFeaturesTracingListScoresPublicScoreWithTrace: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"] & {
+            trace: components["schemas"]["LangfuseFeaturesTracingListScoresScoreTrace"] | null;
         };
-        LangfuseFeaturesTracingScoresGetScoreRequest: Record<string, never>;
+        LangfuseFeaturesTracingListScoresScoreTrace: {
+            userId: string | null;
+            tags: string[];
+            environment: string;
+            sessionId: string | null;
+        };
         LangfuseFeaturesTracingStoragePublicScore: {
             id: string;
             projectId: string;
@@ -1483,80 +1483,6 @@ export interface components {
             queueId: string | null;
             environment: string;
             stringValue: string | null;
-        };
-        LangfuseFeaturesTracingScoresRemoveAnnotationRequest: Record<string, never>;
-        LangfuseFeaturesTracingScoresAnnotateTraceResponse: {
-            id: string;
-        };
-        LangfuseFeaturesTracingScoresAnnotateTraceRequest: {
-            id?: string | null;
-            observationId?: string | null;
-            name: string;
-            /** Format: double */
-            value?: number;
-            comment?: string | null;
-        };
-        LangfuseFeaturesTracingRemoveTraceRequest: Record<string, never>;
-        LangfuseFeaturesTracingMetricsDailyResponse: {
-            data: components["schemas"]["LangfuseFeaturesTracingMetricsDailyMetricsDay"][];
-            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
-        };
-        LangfuseFeaturesTracingMetricsDailyMetricsDay: {
-            date: string;
-            /** Format: int64 */
-            countTraces: number;
-            /** Format: int64 */
-            countObservations: number;
-            /** Format: double */
-            totalCost: number;
-            usage: components["schemas"]["LangfuseFeaturesTracingMetricsDailyModelUsage"][];
-        };
-        LangfuseFeaturesTracingMetricsDailyModelUsage: {
-            model: string;
-            /** Format: int64 */
-            inputUsage: number;
-            /** Format: int64 */
-            outputUsage: number;
-            /** Format: int64 */
-            totalUsage: number;
-            /** Format: int64 */
-            countTraces: number;
-            /** Format: int64 */
-            countObservations: number;
-            /** Format: double */
-            totalCost: number;
-        };
-        LangfuseFeaturesTracingMetricsDailyRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseFeaturesTracingMetricsMetricsResponse: {
-            data: unknown[];
-        };
-        LangfuseFeaturesTracingMetricsMetricsRequest: Record<string, never>;
-        LangfuseFeaturesTracingListTracesResponse: {
-            data: components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceListItem"][];
-            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
-        };
-        LangfuseFeaturesTracingStoragePublicTraceListItem: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
-            htmlPath: string;
-            /** Format: double */
-            latency: number;
-            /** Format: double */
-            totalCost: number;
-            observations: string[];
-            scores: string[];
-        };
-        LangfuseFeaturesTracingListTracesRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseFeaturesTracingListScoresResponse: {
-            data: components["schemas"]["LangfuseFeaturesTracingListScoresPublicScoreWithTrace"][];
-            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
-        };
-        LangfuseFeaturesTracingListScoresPublicScoreWithTrace: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"] & {
-            trace: components["schemas"]["LangfuseFeaturesTracingListScoresScoreTrace"] | null;
-        };
-        LangfuseFeaturesTracingListScoresScoreTrace: {
-            userId: string | null;
-            tags: string[];
-            environment: string;
-            sessionId: string | null;
         };
         LangfuseFeaturesTracingListScoresRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
         LangfuseFeaturesTracingListObservationsResponse: {
@@ -1681,14 +1607,56 @@ export interface components {
             scores: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"][];
         };
         LangfuseFeaturesTracingGetTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingGetSessionPublicSessionWithTraces: components["schemas"]["LangfuseFeaturesTracingListSessionsPublicSession"] & {
+            traces: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"][];
+        };
+        LangfuseFeaturesTracingGetSessionRequest: Record<string, never>;
+        LangfuseFeaturesTracingGetScoreRequest: Record<string, never>;
         LangfuseFeaturesTracingGetObservationRequest: Record<string, never>;
-        LangfuseFeaturesTracingDeleteTracesDeleteTracesResponse: {
+        LangfuseFeaturesTracingGetMetricsResponse: {
+            data: unknown[];
+        };
+        LangfuseFeaturesTracingGetMetricsRequest: Record<string, never>;
+        LangfuseFeaturesTracingGetDailyMetricsResponse: {
+            data: components["schemas"]["LangfuseFeaturesTracingGetDailyMetricsDailyMetricsDay"][];
+            meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
+        };
+        LangfuseFeaturesTracingGetDailyMetricsDailyMetricsDay: {
+            date: string;
+            /** Format: int64 */
+            countTraces: number;
+            /** Format: int64 */
+            countObservations: number;
+            /** Format: double */
+            totalCost: number;
+            usage: components["schemas"]["LangfuseFeaturesTracingGetDailyMetricsDailyModelUsage"][];
+        };
+        LangfuseFeaturesTracingGetDailyMetricsDailyModelUsage: {
+            model: string;
+            /** Format: int64 */
+            inputUsage: number;
+            /** Format: int64 */
+            outputUsage: number;
+            /** Format: int64 */
+            totalUsage: number;
+            /** Format: int64 */
+            countTraces: number;
+            /** Format: int64 */
+            countObservations: number;
+            /** Format: double */
+            totalCost: number;
+        };
+        LangfuseFeaturesTracingGetDailyMetricsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        LangfuseFeaturesTracingDeleteTracesResponse: {
             message: string;
         };
-        LangfuseFeaturesTracingDeleteTracesDeleteTracesRequest: {
+        LangfuseFeaturesTracingDeleteTracesRequest: {
             traceIds: string[];
         };
-        LangfuseFeaturesTracingDeleteTracesDeleteTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingDeleteTraceRequest: Record<string, never>;
+        LangfuseFeaturesTracingDeleteScoreResponse: {
+            message: string;
+        };
         LangfuseFeaturesTracingDashboardResponse: {
             /** Format: date-time */
             from: string;
@@ -1739,6 +1707,27 @@ export interface components {
             count: number;
         };
         LangfuseFeaturesTracingDashboardRequest: Record<string, never>;
+        LangfuseFeaturesTracingCreateScoreResponse: {
+            id: string;
+        };
+        LangfuseFeaturesTracingCreateScoreRequest: {
+            id?: string | null;
+            traceId?: string | null;
+            sessionId?: string | null;
+            observationId?: string | null;
+            datasetRunId?: string | null;
+            name?: string | null;
+            value?: unknown;
+            comment?: string | null;
+            metadata?: unknown;
+            environment?: string | null;
+            queueId?: string | null;
+            /** @enum {string|null} */
+            dataType?: "NUMERIC" | "CATEGORICAL" | "BOOLEAN" | "TEXT" | "CORRECTION" | null;
+            configId?: string | null;
+            /** @enum {string|null} */
+            source?: "API" | "ANNOTATION" | null;
+        };
         LangfuseFeaturesTracingBrowseUsersResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingBrowseUsersUserItem"][];
             meta: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
@@ -1838,6 +1827,17 @@ export interface components {
             hasMore: boolean;
         };
         LangfuseFeaturesTracingBrowseObservationsRequest: Record<string, never>;
+        LangfuseFeaturesTracingAnnotateTraceResponse: {
+            id: string;
+        };
+        LangfuseFeaturesTracingAnnotateTraceRequest: {
+            id?: string | null;
+            observationId?: string | null;
+            name: string;
+            /** Format: double */
+            value?: number;
+            comment?: string | null;
+        };
         LangfuseFeaturesPromptsViewPromptPromptPage: {
             name: string;
             type: string;
@@ -2045,10 +2045,10 @@ export interface components {
             publicKey?: string | null;
             secretKey?: string | null;
         };
-        LangfuseFeaturesOtelOtlpExportResponse: {
-            partialSuccess: components["schemas"]["LangfuseFeaturesOtelOtlpPartialSuccessView"] | null;
+        LangfuseFeaturesOtelExportTracesOtlpExportResponse: {
+            partialSuccess: components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpPartialSuccessView"] | null;
         };
-        LangfuseFeaturesOtelOtlpPartialSuccessView: {
+        LangfuseFeaturesOtelExportTracesOtlpPartialSuccessView: {
             /** Format: int64 */
             rejectedSpans: number;
             errorMessage: string;
@@ -2787,276 +2787,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingSessionsListSessions: {
-        parameters: {
-            query: {
-                fromTimestamp?: string | null;
-                toTimestamp?: string | null;
-                environment?: string[] | null;
-                page: number;
-                limit: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingSessionsListSessionsResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingSessionsGetSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                sessionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingSessionsPublicSessionWithTraces"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingScoresCreateScore: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LangfuseFeaturesTracingScoresCreateScoreRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingScoresCreateScoreResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingScoresGetScoreV1: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                scoreId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingScoresDeleteScore: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                scoreId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Accepted */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingScoresDeleteScoreResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingScoresGetScore: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                scoreId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingScoresRemoveAnnotationEndpoint: {
+    LangfuseFeaturesTracingRemoveAnnotationEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -3091,159 +2822,6 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingScoresAnnotateTraceEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                projectId: string;
-                traceId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LangfuseFeaturesTracingScoresAnnotateTraceRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingScoresAnnotateTraceResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingMetricsDailyEndpoint: {
-        parameters: {
-            query: {
-                traceName?: string | null;
-                userId?: string | null;
-                tags?: string[] | null;
-                environment?: string[] | null;
-                fromTimestamp?: string | null;
-                toTimestamp?: string | null;
-                page: number;
-                limit: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingMetricsDailyResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingMetricsMetricsV2Endpoint: {
-        parameters: {
-            query: {
-                query: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingMetricsMetricsResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesTracingMetricsLegacyMetricsEndpoint: {
-        parameters: {
-            query: {
-                query: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingMetricsMetricsResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3302,7 +2880,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingDeleteTracesDeleteTracesEndpoint: {
+    LangfuseFeaturesTracingDeleteTracesEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -3311,8 +2889,8 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "*/*": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesRequest"];
-                "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesRequest"];
+                "*/*": components["schemas"]["LangfuseFeaturesTracingDeleteTracesRequest"];
+                "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesRequest"];
             };
         };
         responses: {
@@ -3322,7 +2900,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesResponse"];
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingListSessionsEndpoint: {
+        parameters: {
+            query: {
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                environment?: string[] | null;
+                page: number;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingListSessionsResponse"];
                 };
             };
             /** @description Bad Request */
@@ -3598,7 +3218,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingDeleteTracesDeleteTraceEndpoint: {
+    LangfuseFeaturesTracingDeleteTraceEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -3615,7 +3235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesDeleteTracesResponse"];
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteTracesResponse"];
                 };
             };
             /** @description Bad Request */
@@ -3629,6 +3249,186 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingGetSessionEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingGetSessionPublicSessionWithTraces"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingGetScoreV1Endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingDeleteScoreEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingDeleteScoreResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingGetScoreEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scoreId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3681,6 +3481,109 @@ export interface operations {
             };
         };
     };
+    LangfuseFeaturesTracingGetMetricsV1Endpoint: {
+        parameters: {
+            query: {
+                query: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingGetMetricsResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingGetMetricsEndpoint: {
+        parameters: {
+            query: {
+                query: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingGetMetricsResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingGetDailyMetricsEndpoint: {
+        parameters: {
+            query: {
+                traceName?: string | null;
+                userId?: string | null;
+                tags?: string[] | null;
+                environment?: string[] | null;
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                page: number;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingGetDailyMetricsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     LangfuseFeaturesTracingDashboardEndpoint: {
         parameters: {
             query?: {
@@ -3703,6 +3606,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LangfuseFeaturesTracingDashboardResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingCreateScoreEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesTracingCreateScoreRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingCreateScoreResponse"];
                 };
             };
             /** @description Bad Request */
@@ -3907,6 +3857,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LangfuseFeaturesTracingBrowseObservationsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesTracingAnnotateTraceEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+                traceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesTracingAnnotateTraceRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingAnnotateTraceResponse"];
                 };
             };
             /** @description Bad Request */
@@ -5138,7 +5138,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesOtelExportTraces: {
+    LangfuseFeaturesOtelExportTracesEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -5153,8 +5153,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesOtelOtlpExportResponse"];
-                    "application/x-protobuf": components["schemas"]["LangfuseFeaturesOtelOtlpExportResponse"];
+                    "application/json": components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpExportResponse"];
+                    "application/x-protobuf": components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpExportResponse"];
                 };
             };
             /** @description Bad Request */
@@ -5185,7 +5185,7 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesOtelExportMetrics: {
+    LangfuseFeaturesOtelExportMetricsEndpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -5200,7 +5200,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesOtelOtlpExportResponse"];
+                    "application/json": components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpExportResponse"];
                 };
             };
             /** @description Unauthorized */

@@ -1,10 +1,11 @@
 using FastEndpoints;
 using Langfuse.Features.Tracing.Filtering;
+using Langfuse.Features.Tracing.Metrics;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
 
-namespace Langfuse.Features.Tracing.Metrics;
+namespace Langfuse.Features.Tracing.GetDailyMetrics;
 
 /// <summary>
 /// GET /api/public/metrics/daily, newest day first. As in Langfuse, traces count on the day of their timestamp and
@@ -12,7 +13,7 @@ namespace Langfuse.Features.Tracing.Metrics;
 /// filters other than time restrict the observations to those of matching traces. Without such filters, whole
 /// days come from <see cref="DailyRollups"/> and only the rest is aggregated.
 /// </summary>
-sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) : Endpoint<DailyRequest, DailyResponse>
+sealed class Endpoint(ClickHouseGateway clickHouse, DailyRollups rollups) : Endpoint<Request, Response>
 {
     sealed record DayTraces(string Date, ulong CountTraces);
     sealed record DayModel(string Date, string Model, long InputUsage, long OutputUsage, long TotalUsage, ulong CountTraces, ulong CountObservations, double TotalCost);
@@ -28,7 +29,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) :
         Description(d => d.WithTags("Metrics"));
     }
 
-    public override async Task HandleAsync(DailyRequest r, CancellationToken ct)
+    public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var project = HttpContext.Project().ProjectId;
         var traceFilter = new Conditions().Where("name", r.TraceName).Where("user_id", r.UserId).WhereAny("environment", r.Environment).WhereAll("tags", r.Tags);
@@ -46,7 +47,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) :
             d.Value.Models.Sum(m => (long)m.CountObservations), d.Value.Models.Sum(m => m.TotalCost),
             d.Value.Models.Where(m => m.Name.Length > 0).OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new DailyModelUsage(m.Name, m.InputUsage,
                 m.OutputUsage, m.TotalUsage, (long)m.CountTraces, (long)m.CountObservations, m.TotalCost)).ToList())).ToList();
-        await Send.OkAsync(new DailyResponse(data, PageMeta.Of(r.Page, r.Limit, ordered.Count)), ct);
+        await Send.OkAsync(new Response(data, PageMeta.Of(r.Page, r.Limit, ordered.Count)), ct);
     }
 
     /// <summary>Whole days inside both ranges come from valid rollups or are aggregated and stored; edge days are aggregated.</summary>
@@ -120,7 +121,7 @@ sealed class DailyEndpoint(ClickHouseGateway clickHouse, DailyRollups rollups) :
 }
 
 /// <summary>Langfuse's daily metrics parameters; trace filters other than time restrict the observations to those of matching traces.</summary>
-public sealed record DailyRequest : PageRequest
+public sealed record Request : PageRequest
 {
     [QueryParam] public string? TraceName { get; init; }
     [QueryParam] public string? UserId { get; init; }
@@ -130,14 +131,14 @@ public sealed record DailyRequest : PageRequest
     [QueryParam] public DateTimeOffset? FromTimestamp { get; init; }
     [QueryParam] public DateTimeOffset? ToTimestamp { get; init; }
 
-    public sealed class Validator : Validator<DailyRequest>
+    public sealed class Validator : Validator<Request>
     {
         public Validator() => this.AddPagingRules();
     }
 }
 
 /// <summary>Langfuse's DailyMetrics.</summary>
-public sealed record DailyResponse(IReadOnlyList<DailyMetricsDay> Data, PageMeta Meta);
+public sealed record Response(IReadOnlyList<DailyMetricsDay> Data, PageMeta Meta);
 
 /// <summary>One UTC day (yyyy-MM-dd): traces on it, observations started on it with usage and cost per model.</summary>
 public sealed record DailyMetricsDay(string Date, long CountTraces, long CountObservations, double TotalCost, IReadOnlyList<DailyModelUsage> Usage);

@@ -4,10 +4,10 @@ using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 
-namespace Langfuse.Features.Tracing.Scores;
+namespace Langfuse.Features.Tracing.GetScore;
 
 /// <summary>GET /api/public/v2/scores/{scoreId}: any score.</summary>
-sealed class GetScore(TracingReads reads) : Endpoint<GetScoreRequest, PublicScore>
+sealed class Endpoint(TracingReads reads) : Endpoint<Request, PublicScore>
 {
     public override void Configure()
     {
@@ -15,22 +15,10 @@ sealed class GetScore(TracingReads reads) : Endpoint<GetScoreRequest, PublicScor
         Description(d => d.WithTags("Scores").Produces(404));
     }
 
-    public override async Task HandleAsync(GetScoreRequest r, CancellationToken ct) => await Send.OkAsync(await GetScoreRequest.FindAsync(HttpContext, reads, v1: false, ct), ct);
+    public override async Task HandleAsync(Request r, CancellationToken ct) => await Send.OkAsync(await Request.FindAsync(HttpContext, reads, v1: false, ct), ct);
 }
 
-/// <summary>GET /api/public/scores/{scoreId} (v1, older SDKs): scores of traces only, corrections hidden.</summary>
-sealed class GetScoreV1(TracingReads reads) : Endpoint<GetScoreRequest, PublicScore>
-{
-    public override void Configure()
-    {
-        Get("/api/public/scores/{scoreId}");
-        Description(d => d.WithTags("Scores").Produces(404));
-    }
-
-    public override async Task HandleAsync(GetScoreRequest r, CancellationToken ct) => await Send.OkAsync(await GetScoreRequest.FindAsync(HttpContext, reads, v1: true, ct), ct);
-}
-
-public sealed record GetScoreRequest
+public sealed record Request
 {
     public string ScoreId { get; init; } = "";
 
@@ -43,7 +31,7 @@ public sealed record GetScoreRequest
         return ApiViews.Score(score);
     }
 
-    public sealed class Validator : Validator<GetScoreRequest>
+    public sealed class Validator : Validator<Request>
     {
         public Validator() => RuleFor(r => r.ScoreId).NotEmpty();
     }

@@ -8,13 +8,13 @@ using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Tracing.Scores;
+namespace Langfuse.Features.Tracing.CreateScore;
 
 /// <summary>
 /// POST /api/public/scores (Basic, or Bearer with the public key alone): validated like a score-create event and
 /// sent through the same durable ingestion path; 200 {"id"} once it is on the stream.
 /// </summary>
-sealed class CreateScore(RedisStreamPublisher publisher) : Endpoint<CreateScoreRequest, CreateScoreResponse>
+sealed class Endpoint(RedisStreamPublisher publisher) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -24,19 +24,19 @@ sealed class CreateScore(RedisStreamPublisher publisher) : Endpoint<CreateScoreR
         Description(d => d.WithTags("Scores"));
     }
 
-    public override async Task HandleAsync(CreateScoreRequest r, CancellationToken ct)
+    public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var id = string.IsNullOrEmpty(r.Id) ? Guid.NewGuid().ToString() : r.Id;
-        var body = JsonSerializer.SerializeToNode(r with { Id = id }, CreateScoreRequest.EventJson)!.AsObject();
+        var body = JsonSerializer.SerializeToNode(r with { Id = id }, Request.EventJson)!.AsObject();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var scoreEvent = new AcceptedEvent(Guid.NewGuid().ToString(), "score-create", now, EntityTypes.Score, id, body.ToJsonString());
         await publisher.PublishAsync(new IngestBatch(HttpContext.Project().ProjectId, now, [scoreEvent]));
-        await Send.OkAsync(new CreateScoreResponse(id), ct);
+        await Send.OkAsync(new Response(id), ct);
     }
 }
 
-/// <summary>Langfuse's CreateScoreRequest; stored as a score-create event's body, so the ingestion rules apply to it as to any event.</summary>
-public sealed record CreateScoreRequest
+/// <summary>Langfuse's Request; stored as a score-create event's body, so the ingestion rules apply to it as to any event.</summary>
+public sealed record Request
 {
     public string? Id { get; init; }
     public string? TraceId { get; init; }
@@ -57,7 +57,7 @@ public sealed record CreateScoreRequest
     /// <summary>The event body: fields left out stay out, as the SDKs send them.</summary>
     internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public sealed class Validator : Validator<CreateScoreRequest>
+    public sealed class Validator : Validator<Request>
     {
         public Validator()
         {
@@ -75,4 +75,4 @@ public sealed record CreateScoreRequest
     }
 }
 
-public sealed record CreateScoreResponse(string Id);
+public sealed record Response(string Id);

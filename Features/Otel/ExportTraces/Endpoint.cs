@@ -4,7 +4,7 @@ using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Otel;
+namespace Langfuse.Features.Otel.ExportTraces;
 
 /// <summary>
 /// POST /api/public/otel/v1/traces: OTLP/HTTP (protobuf or JSON, gzip or not). The spans are mapped to ingestion
@@ -12,7 +12,7 @@ namespace Langfuse.Features.Otel;
 /// OTLP ExportTraceServiceRequest in either encoding, so it is decoded here rather than bound; the JSON answer is
 /// <see cref="OtlpExportResponse"/>, the protobuf one its binary form.
 /// </summary>
-sealed class ExportTraces(RedisStreamPublisher publisher, ILogger<ExportTraces> log) : EndpointWithoutRequest<OtlpExportResponse>
+sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : EndpointWithoutRequest<OtlpExportResponse>
 {
     const long MaxBodyBytes = 32 * 1024 * 1024;
 
@@ -117,21 +117,5 @@ static class OtlpPartialSuccess
         outerOut.WriteBytes(Google.Protobuf.ByteString.CopyFrom(inner.ToArray()));
         outerOut.Flush();
         return outer.ToArray();
-    }
-}
-
-/// <summary>POST /api/public/otel/v1/metrics: accepted and ignored, as in Langfuse, so exporters configured for both do not fail.</summary>
-sealed class ExportMetrics : EndpointWithoutRequest<OtlpExportResponse>
-{
-    public override void Configure()
-    {
-        Post("/api/public/otel/v1/metrics");
-        Description(d => d.WithTags("Opentelemetry"));
-    }
-
-    public override async Task HandleAsync(CancellationToken ct)
-    {
-        await BodyReader.ReadBytesAsync(HttpContext, 32 * 1024 * 1024, ct);
-        await Send.OkAsync(new OtlpExportResponse(null), ct);
     }
 }

@@ -7,7 +7,7 @@ using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Tracing.Scores.AnnotateTrace;
+namespace Langfuse.Features.Tracing.AnnotateTrace;
 
 /// <summary>
 /// POST /api/app/projects/{projectId}/traces/{traceId}/scores: an annotation (source ANNOTATION) on the trace or one

@@ -7,7 +7,7 @@ using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
 using Wolverine;
 
-namespace Langfuse.Features.Tracing.Scores.RemoveAnnotation;
+namespace Langfuse.Features.Tracing.RemoveAnnotation;
 
 /// <summary>
 /// DELETE /api/app/projects/{projectId}/scores/{scoreId}: removes an annotation (MEMBER and above; scores from SDKs

@@ -3,26 +3,26 @@ using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 
-namespace Langfuse.Features.Tracing.Scores;
+namespace Langfuse.Features.Tracing.DeleteScore;
 
 /// <summary>DELETE /api/public/scores/{scoreId}: 202; the score disappears from every read at once.</summary>
-sealed class DeleteScore(TracingReads reads, DeleteTraces.TraceDeletion deletion, Wolverine.IMessageBus bus) : Endpoint<GetScoreRequest, DeleteScoreResponse>
+sealed class Endpoint(TracingReads reads, DeleteTraces.TraceDeletion deletion, Wolverine.IMessageBus bus) : Endpoint<GetScore.Request, Response>
 {
     public override void Configure()
     {
         Delete("/api/public/scores/{scoreId}");
-        Description(d => d.WithTags("Scores").ClearDefaultProduces(200).Produces<DeleteScoreResponse>(202).Produces(404));
+        Description(d => d.WithTags("Scores").ClearDefaultProduces(200).Produces<Response>(202).Produces(404));
     }
 
-    public override async Task HandleAsync(GetScoreRequest r, CancellationToken ct)
+    public override async Task HandleAsync(GetScore.Request r, CancellationToken ct)
     {
         var id = HttpContext.Decoded("scoreId");
         var score = await reads.ScoreAsync(HttpContext.Project().ProjectId, id, ct) ?? throw new ApiProblem(404, $"Score {id} not found within authorized project");
         // A tombstone in the same partition outranks every fold of this id; the background job erases what it held.
         await deletion.TombstoneScoreAsync(score, ct);
         await bus.PublishAsync(new DeleteTraces.DeleteTraceData(score.ProjectId, [], [score.Id]));
-        await Send.ResponseAsync(new DeleteScoreResponse("Score deleted successfully"), 202, ct);
+        await Send.ResponseAsync(new Response("Score deleted successfully"), 202, ct);
     }
 }
 
-public sealed record DeleteScoreResponse(string Message);
+public sealed record Response(string Message);
