@@ -42,11 +42,11 @@ export LANGFUSE_TEST_FIGURES=$PWD/$DATA/figures.txt
 rm -f "$LANGFUSE_TEST_FIGURES"
 all_passed=0; all_failed=0; status=0
 
-# run_suite <label> <log> <dotnet test arguments...>: one run of the suite, then one summary line for it.
+# run_suite <label> <log> <project> <dotnet test arguments...>: one run of a test project, then one summary line for it.
 run_suite() {
-  local label=$1 log=$2; shift 2
+  local label=$1 log=$2 project=$3; shift 3
   set +e
-  dotnet test tests/Langfuse.Tests/Langfuse.Tests.csproj -c Release --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+  dotnet test "$project" -c Release --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e
   local passed failed
@@ -63,9 +63,14 @@ run_suite() {
 }
 summaries=()
 
+SUITE=tests/Langfuse.Tests/Langfuse.Tests.csproj
+
+# 0. The fast layer: pure logic (merge rule, usage and cost, filters, OTel mapping …), no stores, seconds.
+run_suite "unit, no stores" "$DATA/dotnet-unit.log" tests/Langfuse.UnitTests/Langfuse.UnitTests.csproj "$@"
+
 # 1. Against Debian's ClickHouse server (18.16), every test.
 engines=${LANGFUSE_TEST_ENGINES:-debian current} # LANGFUSE_TEST_ENGINES=debian (or current) runs one of the two
-[ "$engines" = "${engines#*debian}" ] || run_suite "ClickHouse $(dpkg-query -W -f='${Version}' clickhouse-server 2>/dev/null | cut -d+ -f1 || echo 18.16), Debian server" "$DATA/dotnet-test.log" "$@"
+[ "$engines" = "${engines#*debian}" ] || run_suite "ClickHouse $(dpkg-query -W -f='${Version}' clickhouse-server 2>/dev/null | cut -d+ -f1 || echo 18.16), Debian server" "$DATA/dotnet-test.log" "$SUITE" "$@"
 
 # 2. Against a current ClickHouse (chDB, ClickHouse 26 embedded, behind a test-only front for its HTTP interface), every
 #    test but the two five-minute outage tests, which stop and hang a server (they run on the Debian server above).
@@ -79,7 +84,7 @@ if [ "$engines" != "${engines#*current}" ]; then
   done
   [ "$filtered" -eq 1 ] || args+=(--filter "Engine!=debian-only")
   CLICKHOUSE_URL=http://127.0.0.1:$CH26_PORT run_suite "ClickHouse $(head -n1 "$DATA/chdb/front.log" | grep -oE 'ClickHouse [0-9.]+' | cut -d' ' -f2 || echo 26), chDB" \
-    "$DATA/dotnet-test-current.log" $([ "$engines" = "${engines#*debian}" ] || echo --no-build) "${args[@]}"
+    "$DATA/dotnet-test-current.log" "$SUITE" $([ "$engines" = "${engines#*debian}" ] || echo --no-build) "${args[@]}"
 fi
 
 if [ -s "$LANGFUSE_TEST_FIGURES" ]; then echo; echo "Figures measured by the tests:"; sed 's/^/  /' "$LANGFUSE_TEST_FIGURES"; fi

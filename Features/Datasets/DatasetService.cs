@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Features.Tracing;
 using Langfuse.Infrastructure.Errors;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Langfuse.Infrastructure.Validation;
 using Langfuse.Infrastructure.Caching;
+using Langfuse.Infrastructure.Validation;
 
 namespace Langfuse.Features.Models;
 

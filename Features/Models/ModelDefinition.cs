@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Langfuse.Infrastructure.Caching;
 using Langfuse.Infrastructure.Persistence;
 using Marten;
-using Langfuse.Infrastructure.Caching;
 
 namespace Langfuse.Features.Models;
 

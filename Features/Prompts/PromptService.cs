@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Langfuse.Infrastructure.Persistence;
 using Langfuse.Infrastructure.Http;
+using Langfuse.Infrastructure.Persistence;
 using Marten;
-using Marten.Exceptions;
 
 namespace Langfuse.Features.Prompts;
 

@@ -1,5 +1,5 @@
-using StackExchange.Redis;
 using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
 
 namespace Langfuse.Infrastructure.Auth;
 

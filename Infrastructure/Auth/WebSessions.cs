@@ -1,12 +1,11 @@
 using System.Security.Claims;
 using Langfuse.Infrastructure.Configuration;
-using Microsoft.AspNetCore.Authentication;
 using Langfuse.Infrastructure.Errors;
+using Marten;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Marten;
 using Microsoft.Extensions.Options;
 
 namespace Langfuse.Infrastructure.Auth;

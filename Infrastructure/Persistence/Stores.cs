@@ -1,8 +1,8 @@
 using JasperFx;
+using JasperFx.MultiTenancy;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Configuration;
 using Marten;
-using JasperFx.MultiTenancy;
 using Npgsql;
 using StackExchange.Redis;
 using Wolverine.Marten;

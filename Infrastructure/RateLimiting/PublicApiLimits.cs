@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Configuration;
 using Langfuse.Infrastructure.Caching;
+using Langfuse.Infrastructure.Configuration;
 
 namespace Langfuse.Infrastructure.RateLimiting;
 

@@ -1,7 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
 using Wolverine;
 

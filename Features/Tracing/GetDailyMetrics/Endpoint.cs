@@ -1,8 +1,8 @@
 using FastEndpoints;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Metrics;
-using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Auth;
+using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.GetDailyMetrics;

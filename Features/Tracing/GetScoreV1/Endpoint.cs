@@ -1,7 +1,5 @@
 using FastEndpoints;
 using Langfuse.Features.Tracing.Storage;
-using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Errors;
 
 namespace Langfuse.Features.Tracing.GetScoreV1;
 

@@ -1,11 +1,10 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
-using Langfuse.Infrastructure.Auth;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
+using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;

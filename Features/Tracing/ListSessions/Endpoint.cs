@@ -1,5 +1,4 @@
 using FastEndpoints;
-using FluentValidation;
 using Langfuse.Features.Tracing.ListTraces;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;

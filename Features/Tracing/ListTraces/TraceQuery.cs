@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
-using Langfuse.Infrastructure.Errors;
-using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListTraces;
 

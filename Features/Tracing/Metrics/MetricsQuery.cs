@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FastEndpoints;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
-using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 
 namespace Langfuse.Features.Tracing.Metrics;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Langfuse.Features.Models;
 using Langfuse.Features.Tracing.Ingest;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Features.Tracing.Storage;
 

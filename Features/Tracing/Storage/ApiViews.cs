@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Pricing;
 using System.Text.Json.Serialization;
-using Langfuse.Features.Tracing.Processing;
+using Langfuse.Features.Models;
 using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.Storage;

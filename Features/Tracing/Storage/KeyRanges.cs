@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Caching;
+using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Configuration;
 
 namespace Langfuse.Features.Tracing.Storage;

@@ -1,5 +1,4 @@
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Storage;

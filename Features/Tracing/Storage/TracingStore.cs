@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Storage;

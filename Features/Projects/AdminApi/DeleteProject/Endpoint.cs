@@ -1,7 +1,6 @@
 using FastEndpoints;
 using Langfuse.Features.AuditLog;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Http;
 using Marten;
 
 namespace Langfuse.Features.Projects.AdminApi.DeleteProject;

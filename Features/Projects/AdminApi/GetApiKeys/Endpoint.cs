@@ -1,6 +1,5 @@
 using FastEndpoints;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Http;
 using Marten;
 
 namespace Langfuse.Features.Projects.AdminApi.GetApiKeys;

@@ -2,7 +2,6 @@ using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.AuditLog;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Http;
 using Marten;
 
 namespace Langfuse.Features.Projects.AdminApi.UpdateProject;

@@ -1,6 +1,6 @@
 using Langfuse.Features.Organizations;
 
-namespace Langfuse.Tests.Organizations;
+namespace Langfuse.UnitTests.Organizations;
 
 /// <summary>Pure logic of the role table (no stores); the endpoints' behaviour is RoleMatrixTests'.</summary>
 public sealed class RoleTableTests

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Langfuse.Features.Tracing.Processing;
+using Langfuse.Features.Tracing.Storage;
+
+namespace Langfuse.UnitTests.Tracing.Processing;
+
+/// <summary>Langfuse's merge rule on one entity's events, whatever order and however often they arrive.</summary>
+public sealed class EventFolderTests
+{
+    static readonly HashSet<string> Immutable = ["startTime"];
+
+    static EventLogRow Event(string id, string type, long ts, object body, long received = 0) =>
+        new("p", "observation", "o-1", id, type, ts, received, System.Text.Json.JsonSerializer.Serialize(body));
+
+    static JsonObject Fold(params EventLogRow[] events) => EventFolder.Fold(events, Immutable, (_, body) => body).State;
+
+    [Fact]
+    public void Later_events_overwrite_fields_and_keep_what_they_leave_out()
+    {
+        var state = Fold(
+            Event("e1", "span-create", 1, new { name = "a", input = "question", level = "DEFAULT" }),
+            Event("e2", "span-update", 2, new { name = "b", output = "answer" }));
+        state["name"]!.GetValue<string>().ShouldBe("b");
+        state["input"]!.GetValue<string>().ShouldBe("question");
+        state["output"]!.GetValue<string>().ShouldBe("answer");
+    }
+
+    [Fact]
+    public void The_result_does_not_depend_on_arrival_order_or_redelivery()
+    {
+        var create = Event("e1", "span-create", 1, new { name = "a", metadata = new { k = 1 } });
+        var update = Event("e2", "span-update", 2, new { name = "b", metadata = new { j = 2 } });
+        var inOrder = Fold(create, update).ToJsonString();
+        Fold(update, create).ToJsonString().ShouldBe(inOrder);
+        Fold(update, create, update, create).ToJsonString().ShouldBe(inOrder);
+    }
+
+    [Fact]
+    public void Metadata_merges_deeply_tags_unite_and_empty_input_does_not_erase()
+    {
+        var state = Fold(
+            Event("e1", "trace-create", 1, new { metadata = new { a = new { x = 1 } }, tags = new[] { "b", "a" }, input = "kept" }),
+            Event("e2", "trace-create", 2, new { metadata = new { a = new { y = 2 } }, tags = new[] { "c", "a" }, input = "" }));
+        state["metadata"]!["a"]!["x"]!.GetValue<int>().ShouldBe(1);
+        state["metadata"]!["a"]!["y"]!.GetValue<int>().ShouldBe(2);
+        state["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["a", "b", "c"]);
+        state["input"]!.GetValue<string>().ShouldBe("kept");
+    }
+
+    [Fact]
+    public void A_creates_immutable_start_time_stands_against_an_update_folded_before_it()
+    {
+        var state = Fold(
+            Event("e2", "span-update", 1, new { startTime = "2026-01-01T00:00:09Z" }),
+            Event("e1", "span-create", 2, new { startTime = "2026-01-01T00:00:00Z" }));
+        state["startTime"]!.GetValue<string>().ShouldBe("2026-01-01T00:00:00Z");
+    }
+
+    [Fact]
+    public void On_a_timestamp_tie_the_create_folds_before_the_update()
+    {
+        var ordered = EventFolder.InOrder([Event("u", "span-update", 5, new { }), Event("c", "span-create", 5, new { })]);
+        ordered.Select(e => e.EventId).ShouldBe(["c", "u"]);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_an_object_is_skipped_not_fatal()
+    {
+        var broken = new EventLogRow("p", "observation", "o-1", "bad", "span-update", 3, 0, "[1,2]");
+        Fold(Event("e1", "span-create", 1, new { name = "a" }), broken)["name"]!.GetValue<string>().ShouldBe("a");
+    }
+}
