@@ -4,6 +4,7 @@ using JasperFx;
 using Langfuse.Features.AuditLog;
 using Langfuse.Features.Datasets;
 using Langfuse.Features.Health;
+using Langfuse.Features.Ingestion;
 using Langfuse.Features.Models;
 using Langfuse.Features.Organizations;
 using Langfuse.Features.Projects;
@@ -66,9 +67,10 @@ builder.Services.AddModelsFeature();
 builder.Services.AddPromptsFeature();
 builder.Services.AddDatasetsFeature();
 builder.Services.AddTracingFeature();
+builder.Services.AddIngestionFeature();
 // Registered after the features: hosted services stop in reverse order, so consumers stop reading and drain
 // before the handlers' own services (the ingestion pipeline) shut down.
-builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddTracingQueues(settings.Queue));
+builder.Services.AddRedisStreams(settings.RunsWorkers, streams => streams.AddIngestionQueues(settings.Queue));
 
 builder.Host.UseWolverine(opts =>
 {

@@ -96,13 +96,13 @@ return 0;
 async Task<int> OtelBenchmark()
 {
     var spanRate = ArgInt("--rate", 5000);
-    Langfuse.Features.Otel.Proto.ExportTraceServiceRequest Export(Random random)
+    Langfuse.Features.Ingestion.Otel.Proto.ExportTraceServiceRequest Export(Random random)
     {
-        var request = new Langfuse.Features.Otel.Proto.ExportTraceServiceRequest();
-        var resourceSpans = new Langfuse.Features.Otel.Proto.ResourceSpans { Resource = new() };
+        var request = new Langfuse.Features.Ingestion.Otel.Proto.ExportTraceServiceRequest();
+        var resourceSpans = new Langfuse.Features.Ingestion.Otel.Proto.ResourceSpans { Resource = new() };
         resourceSpans.Resource.Attributes.Add(Kv("service.name", "bench-app"));
         resourceSpans.Resource.Attributes.Add(Kv("deployment.environment", "bench"));
-        var scope = new Langfuse.Features.Otel.Proto.ScopeSpans { Scope = new() { Name = "bench-instrumentation", Version = "1.0.0" } };
+        var scope = new Langfuse.Features.Ingestion.Otel.Proto.ScopeSpans { Scope = new() { Name = "bench-instrumentation", Version = "1.0.0" } };
         resourceSpans.ScopeSpans.Add(scope);
         request.ResourceSpans.Add(resourceSpans);
         var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
@@ -112,7 +112,7 @@ async Task<int> OtelBenchmark()
             var rootId = Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes(random.NextInt64()));
             for (var i = 0; i < 10; i++)
             {
-                var span = new Langfuse.Features.Otel.Proto.Span
+                var span = new Langfuse.Features.Ingestion.Otel.Proto.Span
                 {
                     TraceId = traceId, SpanId = i == 0 ? rootId : Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes(random.NextInt64())),
                     ParentSpanId = i == 0 ? Google.Protobuf.ByteString.Empty : rootId, Name = i == 0 ? "agent-run" : i % 3 == 0 ? "chat" : "step",
@@ -125,15 +125,15 @@ async Task<int> OtelBenchmark()
                 {
                     span.Attributes.Add(Kv("gen_ai.operation.name", "chat"));
                     span.Attributes.Add(Kv("gen_ai.request.model", "gpt-4o-mini"));
-                    span.Attributes.Add(new Langfuse.Features.Otel.Proto.KeyValue { Key = "gen_ai.usage.input_tokens", Value = new() { IntValue = random.Next(100, 2000) } });
-                    span.Attributes.Add(new Langfuse.Features.Otel.Proto.KeyValue { Key = "gen_ai.usage.output_tokens", Value = new() { IntValue = random.Next(10, 500) } });
+                    span.Attributes.Add(new Langfuse.Features.Ingestion.Otel.Proto.KeyValue { Key = "gen_ai.usage.input_tokens", Value = new() { IntValue = random.Next(100, 2000) } });
+                    span.Attributes.Add(new Langfuse.Features.Ingestion.Otel.Proto.KeyValue { Key = "gen_ai.usage.output_tokens", Value = new() { IntValue = random.Next(10, 500) } });
                 }
                 scope.Spans.Add(span);
             }
         }
         return request;
     }
-    static Langfuse.Features.Otel.Proto.KeyValue Kv(string key, string value) => new() { Key = key, Value = new() { StringValue = value } };
+    static Langfuse.Features.Ingestion.Otel.Proto.KeyValue Kv(string key, string value) => new() { Key = key, Value = new() { StringValue = value } };
 
     // In-process: decode + map only.
     var sample = Enumerable.Range(0, 50).Select(i => Google.Protobuf.MessageExtensions.ToByteArray(Export(new Random(i)))).ToArray();
@@ -141,7 +141,7 @@ async Task<int> OtelBenchmark()
     var mapped = 0L;
     while (mapWatch.Elapsed < TimeSpan.FromSeconds(5))
         foreach (var bytes in sample)
-            mapped += Langfuse.Features.Otel.OtelMapper.ToEvents(Langfuse.Features.Otel.OtlpDecoder.FromProtobuf(bytes)).Events.Count(e => e.EntityType == "observation");
+            mapped += Langfuse.Features.Ingestion.Otel.OtelMapper.ToEvents(Langfuse.Features.Ingestion.Otel.OtlpDecoder.FromProtobuf(bytes)).Events.Count(e => e.EntityType == "observation");
     var decodeRate = mapped / mapWatch.Elapsed.TotalSeconds;
     Console.WriteLine($"Decode + map in-process: {decodeRate:N0} spans/s on one thread ({sample[0].Length / 1024} KB per 100-span export)");
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FastEndpoints;
 using FluentValidation;
+using Langfuse.Features.Ingestion;
 using Langfuse.Features.Organizations;
-using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;

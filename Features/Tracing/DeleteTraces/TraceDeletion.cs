@@ -1,4 +1,4 @@
-using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Features.Ingestion;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.ClickHouse;
 using Wolverine.ErrorHandling;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
+using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Filtering;
-using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
@@ -87,7 +87,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
     }
 
     static long EventValidatorTime(string iso) =>
-        Ingest.EventValidator.TryParseTimestamp(iso, out var ms) ? ms : throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint");
+        Ingestion.EventValidator.TryParseTimestamp(iso, out var ms) ? ms : throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint");
 
     static JsonObject View(ObservationRow o, HashSet<string> fields, bool expandMetadata, Func<string, Models.ModelPrice?> models, TraceContext? trace)
     {

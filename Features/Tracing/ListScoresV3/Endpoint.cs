@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
+using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Filtering;
-using Langfuse.Features.Tracing.Processing;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;

@@ -1,4 +1,4 @@
-using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Features.Ingestion;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 using Langfuse.Tests.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Langfuse.Features.Tracing.Processing;
+using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Storage;
 
 namespace Langfuse.Tests.Ingestion;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Features.Ingestion;
 using Langfuse.Infrastructure.Configuration;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 using Langfuse.Tests.Infrastructure;

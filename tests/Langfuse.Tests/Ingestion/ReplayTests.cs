@@ -1,5 +1,5 @@
-using Langfuse.Features.Tracing.Ingest;
-using Langfuse.Features.Tracing.Processing;
+using Langfuse.Features.Ingestion;
+using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 

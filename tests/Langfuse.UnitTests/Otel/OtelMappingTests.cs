@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Langfuse.Features.Otel;
+using Langfuse.Features.Ingestion.Otel;
 
 namespace Langfuse.UnitTests.Otel;
 

@@ -17,6 +17,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** PATCH /api/app/account: the signed-in user's display name. */
         patch: operations["LangfuseFeaturesUsersUpdateAccountEndpoint"];
         trace?: never;
     };
@@ -29,6 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** POST /api/app/auth/sign-up: creates the account, accepts pending invitations for its email, signs in. */
         post: operations["LangfuseFeaturesUsersSignUpEndpoint"];
         delete?: never;
         options?: never;
@@ -45,6 +47,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** POST /api/app/auth/sign-out: ends the session on the server (the cookie stops working everywhere) and clears it. */
         post: operations["LangfuseFeaturesUsersSignOutEndpoint"];
         delete?: never;
         options?: never;
@@ -61,6 +64,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * POST /api/app/auth/sign-in: a new session (the cookie is rotated: an older session of this browser ends).
+         *     401 "Invalid email or password" whether or not the email has an account; 429 past the attempt limits.
+         */
         post: operations["LangfuseFeaturesUsersSignInEndpoint"];
         delete?: never;
         options?: never;
@@ -75,6 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/app/auth/session: who is signed in, and the organizations and projects they can open (401 when nobody is). */
         get: operations["LangfuseFeaturesUsersGetSessionEndpoint"];
         put?: never;
         post?: never;
@@ -91,6 +99,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/auth/csrf: the token to send in the x-csrf-token header of every state-changing request. It is bound
+         *     to the current session (or to no session, for sign-in and sign-up): fetch a new one after signing in or out.
+         */
         get: operations["LangfuseFeaturesUsersGetCsrfTokenEndpoint"];
         put?: never;
         post?: never;
@@ -109,6 +121,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * POST /api/app/account/password: needs the current password; every session of the user ends (a stolen session
+         *     dies with the old password) and this browser gets a fresh one.
+         */
         post: operations["LangfuseFeaturesUsersChangePasswordEndpoint"];
         delete?: never;
         options?: never;
@@ -123,9 +139,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/traces/{traceId}: one trace with its observations (tree by parentObservationId),
+         *     usage and cost, and scores, for the trace page (VIEWER and above). Built by the same views as the public API.
+         */
         get: operations["LangfuseFeaturesTracingViewTraceEndpoint"];
         put?: never;
         post?: never;
+        /**
+         * DELETE /api/app/projects/{projectId}/traces/{traceId}: OWNER and ADMIN; gone from every read at once, its
+         *     observations and scores erased in the background (the public deletion's path).
+         */
         delete: operations["LangfuseFeaturesTracingRemoveTraceEndpoint"];
         options?: never;
         head?: never;
@@ -139,6 +163,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/sessions/{sessionId}: the session's traces in time order with their input and
+         *     output (the session page shows them as one conversation), VIEWER and above.
+         */
         get: operations["LangfuseFeaturesTracingViewSessionEndpoint"];
         put?: never;
         post?: never;
@@ -158,6 +186,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * DELETE /api/app/projects/{projectId}/scores/{scoreId}: removes an annotation (MEMBER and above; scores from SDKs
+         *     and evaluations are not the app's to delete: 400). Gone from every read at once, as the public deletion.
+         */
         delete: operations["LangfuseFeaturesTracingRemoveAnnotationEndpoint"];
         options?: never;
         head?: never;
@@ -171,9 +203,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/traces: filtered, ordered, paged; items carry their observation and score ids, latency and cost. */
         get: operations["LangfuseFeaturesTracingListTracesEndpoint"];
         put?: never;
         post?: never;
+        /**
+         * DELETE /api/public/traces {"traceIds": [...]} (1..1000): the traces vanish from every read before the response;
+         *     their observations and scores follow through a durable Wolverine message.
+         */
         delete: operations["LangfuseFeaturesTracingDeleteTracesEndpoint"];
         options?: never;
         head?: never;
@@ -187,6 +224,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/sessions: sessions (the traces' session ids), newest first, paged, optionally by creation time. */
         get: operations["LangfuseFeaturesTracingListSessionsEndpoint"];
         put?: never;
         post?: never;
@@ -203,6 +241,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v3/scores: cursor-paged scores (newest first) with typed values and their subject. */
         get: operations["LangfuseFeaturesTracingListScoresV3Endpoint"];
         put?: never;
         post?: never;
@@ -219,6 +258,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v2/scores: scores with Langfuse's filters, each with its trace's user, tags, environment and session. */
         get: operations["LangfuseFeaturesTracingListScoresEndpoint"];
         put?: never;
         post?: never;
@@ -235,6 +275,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/public/v2/observations: cursor-paged (newest first), with field groups. Inputs and outputs are returned
+         *     as the raw strings stored; metadata values are cut to 200 characters unless expandMetadata=true.
+         */
         get: operations["LangfuseFeaturesTracingListObservationsV2Endpoint"];
         put?: never;
         post?: never;
@@ -251,25 +295,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/observations: filtered and paged, newest first. */
         get: operations["LangfuseFeaturesTracingListObservationsEndpoint"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/ingestion": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["LangfuseFeaturesTracingIngestEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -283,9 +312,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/traces/{traceId}: the trace with its observations (usage, cost, prices) and scores, latency and cost. */
         get: operations["LangfuseFeaturesTracingGetTraceEndpoint"];
         put?: never;
         post?: never;
+        /** DELETE /api/public/traces/{traceId}: as the bulk deletion, for one trace. */
         delete: operations["LangfuseFeaturesTracingDeleteTraceEndpoint"];
         options?: never;
         head?: never;
@@ -299,6 +330,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/sessions/{sessionId}: the session with its traces. */
         get: operations["LangfuseFeaturesTracingGetSessionEndpoint"];
         put?: never;
         post?: never;
@@ -315,9 +347,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/scores/{scoreId} (v1, older SDKs): scores of traces only, corrections hidden. */
         get: operations["LangfuseFeaturesTracingGetScoreV1Endpoint"];
         put?: never;
         post?: never;
+        /** DELETE /api/public/scores/{scoreId}: 202; the score disappears from every read at once. */
         delete: operations["LangfuseFeaturesTracingDeleteScoreEndpoint"];
         options?: never;
         head?: never;
@@ -331,6 +365,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v2/scores/{scoreId}: any score. */
         get: operations["LangfuseFeaturesTracingGetScoreEndpoint"];
         put?: never;
         post?: never;
@@ -347,6 +382,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/observations/{observationId}. */
         get: operations["LangfuseFeaturesTracingGetObservationEndpoint"];
         put?: never;
         post?: never;
@@ -363,6 +399,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/metrics?query={…} (v1): as v2, with the traces view too. */
         get: operations["LangfuseFeaturesTracingGetMetricsV1Endpoint"];
         put?: never;
         post?: never;
@@ -379,6 +416,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v2/metrics?query={…}: observations and scores views. */
         get: operations["LangfuseFeaturesTracingGetMetricsEndpoint"];
         put?: never;
         post?: never;
@@ -395,6 +433,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/public/metrics/daily, newest day first. As in Langfuse, traces count on the day of their timestamp and
+         *     observations (with usage and cost per model) on the day they started, from an hour before fromTimestamp; trace
+         *     filters other than time restrict the observations to those of matching traces. Without such filters, whole
+         *     days come from DailyRollups and only the rest is aggregated.
+         */
         get: operations["LangfuseFeaturesTracingGetDailyMetricsEndpoint"];
         put?: never;
         post?: never;
@@ -411,25 +455,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/dashboard?fromTimestamp&toTimestamp&environment: the home dashboard (VIEWER
+         *     and above) for a time range: traces and observations over time (hourly up to two days, daily beyond, a daily
+         *     range starting at its first day's midnight UTC), cost and tokens by model, latency percentiles of traces and
+         *     generations (within 0.5%), and score averages. The figures come by day from DashboardDays.
+         */
         get: operations["LangfuseFeaturesTracingDashboardEndpoint"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/scores": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["LangfuseFeaturesTracingCreateScoreEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -443,6 +477,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/users: the users page (VIEWER and above): each user id of the traces with their
+         *     trace count and first and last trace, most recently seen first; then tokens and cost for the page's users only.
+         */
         get: operations["LangfuseFeaturesTracingBrowseUsersEndpoint"];
         put?: never;
         post?: never;
@@ -459,6 +497,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/traces: the web app's traces table (VIEWER and above), on the public list's reads:
+         *     newest first, a search over id, name, user and session, and `fromTimestamp` for the live tail.
+         */
         get: operations["LangfuseFeaturesTracingBrowseTracesEndpoint"];
         put?: never;
         post?: never;
@@ -475,6 +517,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/sessions: the sessions page (VIEWER and above), newest first: the public list's
+         *     page of session ids, then for those sessions their traces' count, time span, users and cost in two queries.
+         */
         get: operations["LangfuseFeaturesTracingBrowseSessionsEndpoint"];
         put?: never;
         post?: never;
@@ -491,6 +537,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/observations: the observations table (VIEWER and above), generations unless
+         *     another type (or ALL) is asked for, newest first, with model, latency, time to first token, tokens and cost; on the
+         *     public list's paged reads and views; `meta.hasMore` instead of a total.
+         */
         get: operations["LangfuseFeaturesTracingBrowseObservationsEndpoint"];
         put?: never;
         post?: never;
@@ -509,6 +560,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * POST /api/app/projects/{projectId}/traces/{traceId}/scores: an annotation (source ANNOTATION) on the trace or one
+         *     of its observations, by a MEMBER or above; sent through the same durable ingestion path as SDK scores. Giving the
+         *     id of an existing score replaces it (how the app edits an annotation).
+         */
         post: operations["LangfuseFeaturesTracingAnnotateTraceEndpoint"];
         delete?: never;
         options?: never;
@@ -523,6 +579,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/projects/{projectId}/prompts/{name}: a prompt with all its versions, newest first, for the page an
+         *     observation's prompt link opens (VIEWER and above). Content is as stored: references to other prompts unresolved.
+         */
         get: operations["LangfuseFeaturesPromptsViewPromptEndpoint"];
         put?: never;
         post?: never;
@@ -545,6 +605,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** PATCH /api/public/v2/prompts/{name}/versions/{version}: {"newLabels": [...]} moves those labels to this version. */
         patch: operations["LangfuseFeaturesPromptsUpdatePromptLabelsEndpoint"];
         trace?: never;
     };
@@ -555,8 +616,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v2/prompts: names with their versions, labels and tags; filtered and paged (10 a page unless asked). */
         get: operations["LangfuseFeaturesPromptsListPromptsEndpoint"];
         put?: never;
+        /** POST /api/public/v2/prompts: the next version of a prompt name (201). */
         post: operations["LangfuseFeaturesPromptsCreatePromptEndpoint"];
         delete?: never;
         options?: never;
@@ -571,8 +634,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/prompts?name=&version= (v1, older SDKs): a version, or the production one. */
         get: operations["LangfuseFeaturesPromptsGetPromptV1Endpoint"];
         put?: never;
+        /** POST /api/public/prompts (v1, older SDKs): as v2, with isActive in place of labels (active: production). */
         post: operations["LangfuseFeaturesPromptsCreatePromptV1Endpoint"];
         delete?: never;
         options?: never;
@@ -587,9 +652,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/public/v2/prompts/{name}: by label or version (neither: production), references resolved unless
+         *     resolve=false. The answer is a PromptView serialised when it was cached, sent as it is.
+         */
         get: operations["LangfuseFeaturesPromptsGetPromptEndpoint"];
         put?: never;
         post?: never;
+        /** DELETE /api/public/v2/prompts/{name}[?version=|label=]: 204; refused while other prompts reference what would go. */
         delete: operations["LangfuseFeaturesPromptsDeletePromptEndpoint"];
         options?: never;
         head?: never;
@@ -604,8 +674,13 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * PUT /api/app/projects/{projectId}/members/{userId}: OWNER or ADMIN in the project set an organization member's
+         *     role in it (it overrides their organization role there; NONE hides the project from them).
+         */
         put: operations["LangfuseFeaturesProjectsSetProjectRoleEndpoint"];
         post?: never;
+        /** DELETE /api/app/projects/{projectId}/members/{userId}: the member's organization role applies in the project again. */
         delete: operations["LangfuseFeaturesProjectsRemoveProjectRoleEndpoint"];
         options?: never;
         head?: never;
@@ -619,12 +694,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/app/projects/{projectId}: the project and the caller's role in it (VIEWER and above; 404 for anyone else). */
         get: operations["LangfuseFeaturesProjectsGetProjectEndpoint"];
         put?: never;
         post?: never;
+        /**
+         * DELETE /api/app/projects/{projectId}: OWNER only. 202: the project and its keys are gone at once; its data is
+         *     erased in the background.
+         */
         delete: operations["LangfuseFeaturesProjectsDeleteProjectEndpoint"];
         options?: never;
         head?: never;
+        /** PATCH /api/app/projects/{projectId}: OWNER or ADMIN in the project. */
         patch: operations["LangfuseFeaturesProjectsRenameProjectEndpoint"];
         trace?: never;
     };
@@ -635,6 +716,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/app/projects/{projectId}/members: who can open the project, with organization and project roles (MEMBER and above). */
         get: operations["LangfuseFeaturesProjectsListProjectMembersEndpoint"];
         put?: never;
         post?: never;
@@ -651,8 +733,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/app/projects/{projectId}/api-keys: OWNER or ADMIN; secrets masked (sk-lf-...abcd), with note and last use. */
         get: operations["LangfuseFeaturesProjectsListProjectApiKeysEndpoint"];
         put?: never;
+        /** POST /api/app/projects/{projectId}/api-keys: OWNER or ADMIN. The secret is in this answer and nowhere else, ever. */
         post: operations["LangfuseFeaturesProjectsCreateProjectApiKeyEndpoint"];
         delete?: never;
         options?: never;
@@ -667,8 +751,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/projects: the key's own project. SDKs call it as their auth check. */
         get: operations["LangfuseFeaturesProjectsGetProjectsEndpoint"];
         put?: never;
+        /** POST /api/public/projects (organization key): {name, metadata?, retention (0 or ≥ 3 days)} → Project. */
         post: operations["LangfuseFeaturesProjectsAdminApiCreateProjectEndpoint"];
         delete?: never;
         options?: never;
@@ -686,6 +772,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** DELETE /api/app/projects/{projectId}/api-keys/{apiKeyId}: OWNER or ADMIN; the key stops working on every instance at once. */
         delete: operations["LangfuseFeaturesProjectsDeleteProjectApiKeyEndpoint"];
         options?: never;
         head?: never;
@@ -701,6 +788,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** POST /api/app/organizations/{organizationId}/projects: OWNER or ADMIN of the organization; names are unique in it. */
         post: operations["LangfuseFeaturesProjectsCreateProjectEndpoint"];
         delete?: never;
         options?: never;
@@ -716,8 +804,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /** PUT /api/public/projects/{projectId} (organization key): name, and metadata and retention when given. */
         put: operations["LangfuseFeaturesProjectsAdminApiUpdateProjectEndpoint"];
         post?: never;
+        /** DELETE /api/public/projects/{projectId} (organization key): 202, the data erased in the background. */
         delete: operations["LangfuseFeaturesProjectsAdminApiDeleteProjectEndpoint"];
         options?: never;
         head?: never;
@@ -731,9 +821,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/projects/{projectId}/memberships (organization key): each member's role in the project. */
         get: operations["LangfuseFeaturesProjectsAdminApiGetProjectMembershipsEndpoint"];
+        /** PUT /api/public/projects/{projectId}/memberships (organization key): {userId, role}; the user must be an organization member. */
         put: operations["LangfuseFeaturesProjectsAdminApiPutProjectMembershipEndpoint"];
         post?: never;
+        /** DELETE /api/public/projects/{projectId}/memberships (organization key): {userId}; their organization role applies again. */
         delete: operations["LangfuseFeaturesProjectsAdminApiDeleteProjectMembershipEndpoint"];
         options?: never;
         head?: never;
@@ -747,8 +840,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/projects/{projectId}/apiKeys (organization key): {apiKeys: ApiKeySummary[]}, secrets masked. */
         get: operations["LangfuseFeaturesProjectsAdminApiGetApiKeysEndpoint"];
         put?: never;
+        /**
+         * POST /api/public/projects/{projectId}/apiKeys (organization key): {note?, publicKey?, secretKey?} — predefined keys
+         *     both or neither, pk-lf- / sk-lf- — answered with the secret, once.
+         */
         post: operations["LangfuseFeaturesProjectsAdminApiCreateApiKeyEndpoint"];
         delete?: never;
         options?: never;
@@ -766,39 +864,8 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** DELETE /api/public/projects/{projectId}/apiKeys/{apiKeyId} (organization key): {success: true}; effective everywhere at once. */
         delete: operations["LangfuseFeaturesProjectsAdminApiDeleteApiKeyEndpoint"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/otel/v1/traces": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["LangfuseFeaturesOtelExportTracesEndpoint"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/public/otel/v1/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["LangfuseFeaturesOtelExportMetricsEndpoint"];
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -812,8 +879,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        /**
+         * PUT /api/app/organizations/{organizationId}/members/{userId}: OWNER or ADMIN; never one's own role; only an OWNER
+         *     touches the OWNER role; the last OWNER stays.
+         */
         put: operations["LangfuseFeaturesOrganizationsUpdateMemberRoleEndpoint"];
         post?: never;
+        /**
+         * DELETE /api/app/organizations/{organizationId}/members/{userId}: OWNER or ADMIN remove others (an OWNER only by an
+         *     OWNER); any member may remove themselves (leave); the last OWNER stays.
+         */
         delete: operations["LangfuseFeaturesOrganizationsRemoveMemberEndpoint"];
         options?: never;
         head?: never;
@@ -830,6 +905,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** DELETE /api/app/organizations/{organizationId}/invitations/{invitationId}: OWNER or ADMIN; its link stops working. */
         delete: operations["LangfuseFeaturesOrganizationsRevokeInvitationEndpoint"];
         options?: never;
         head?: never;
@@ -846,9 +922,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** DELETE /api/app/organizations/{organizationId}: OWNER only, and only once its projects are deleted (409 before). */
         delete: operations["LangfuseFeaturesOrganizationsDeleteOrganizationEndpoint"];
         options?: never;
         head?: never;
+        /** PATCH /api/app/organizations/{organizationId}: OWNER or ADMIN. */
         patch: operations["LangfuseFeaturesOrganizationsRenameOrganizationEndpoint"];
         trace?: never;
     };
@@ -859,8 +937,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/app/organizations/{organizationId}/api-keys: the administration API's keys; OWNER only. */
         get: operations["LangfuseFeaturesOrganizationsListOrganizationApiKeysEndpoint"];
         put?: never;
+        /** POST /api/app/organizations/{organizationId}/api-keys: OWNER only (the key acts with an owner's power); the secret is shown once. */
         post: operations["LangfuseFeaturesOrganizationsCreateOrganizationApiKeyEndpoint"];
         delete?: never;
         options?: never;
@@ -875,8 +955,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/app/organizations/{organizationId}/members: members with their roles (MEMBER and above); pending
+         *     invitations with their links only for those who manage members (OWNER, ADMIN).
+         */
         get: operations["LangfuseFeaturesOrganizationsListMembersEndpoint"];
         put?: never;
+        /**
+         * POST /api/app/organizations/{organizationId}/members: OWNER or ADMIN (only an OWNER invites an OWNER). A user with
+         *     an account becomes a member at once (member in the answer); anyone else is invited (invitation, with the link to
+         *     pass on: no mail is sent).
+         */
         post: operations["LangfuseFeaturesOrganizationsInviteMemberEndpoint"];
         delete?: never;
         options?: never;
@@ -894,6 +983,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** DELETE /api/app/organizations/{organizationId}/api-keys/{apiKeyId}: OWNER only; effective on every instance at once. */
         delete: operations["LangfuseFeaturesOrganizationsDeleteOrganizationApiKeyEndpoint"];
         options?: never;
         head?: never;
@@ -909,6 +999,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** POST /api/app/organizations: any signed-in user may create one, and becomes its OWNER. */
         post: operations["LangfuseFeaturesOrganizationsCreateOrganizationEndpoint"];
         delete?: never;
         options?: never;
@@ -923,9 +1014,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/organizations/memberships (organization key): {memberships: [{userId, role, email, name}]}. */
         get: operations["LangfuseFeaturesOrganizationsAdminApiGetMembershipsEndpoint"];
+        /**
+         * PUT /api/public/organizations/memberships (organization key): {userId, role} creates or updates the membership of
+         *     an existing user; the organization keeps at least one OWNER.
+         */
         put: operations["LangfuseFeaturesOrganizationsAdminApiPutMembershipEndpoint"];
         post?: never;
+        /** DELETE /api/public/organizations/memberships (organization key): {userId} → {message, userId}. */
         delete: operations["LangfuseFeaturesOrganizationsAdminApiDeleteMembershipEndpoint"];
         options?: never;
         head?: never;
@@ -939,6 +1036,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/organizations/projects (organization key): {projects: [{id, name, metadata, createdAt, updatedAt}]}. */
         get: operations["LangfuseFeaturesOrganizationsAdminApiGetOrganizationProjectsEndpoint"];
         put?: never;
         post?: never;
@@ -955,6 +1053,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/organizations/apiKeys (organization key): the organization's own keys, secrets masked. */
         get: operations["LangfuseFeaturesOrganizationsAdminApiGetOrganizationApiKeysEndpoint"];
         put?: never;
         post?: never;
@@ -973,6 +1072,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * POST /api/app/invitations/{invitationId}/accept: the invitation link, for the signed-in user it was sent to.
+         *     404 unknown (or revoked, or already accepted), 410 expired, 403 sent to another email.
+         */
         post: operations["LangfuseFeaturesOrganizationsAcceptInvitationEndpoint"];
         delete?: never;
         options?: never;
@@ -987,8 +1090,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/models: the project's models, then the built-in (Langfuse-managed) ones, paged. */
         get: operations["LangfuseFeaturesModelsListModelsEndpoint"];
         put?: never;
+        /** POST /api/public/models: a project model definition; it takes precedence over the built-in prices. */
         post: operations["LangfuseFeaturesModelsCreateModelEndpoint"];
         delete?: never;
         options?: never;
@@ -1003,10 +1108,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/models/{id}: one of the project's models or a built-in one. */
         get: operations["LangfuseFeaturesModelsGetModelEndpoint"];
         put?: never;
         post?: never;
+        /** DELETE /api/public/models/{id}: one of the project's own models; built-in ones cannot be deleted (404, as in Langfuse). */
         delete: operations["LangfuseFeaturesModelsDeleteModelEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/ingestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POST /api/public/ingestion: Langfuse's batch API. Each event is validated on its own; the valid ones go to the
+         *     Redis stream in one entry, and only once Redis has them does the 207 report them as 201. The body is read as a
+         *     JSON document, not bound to IngestionRequest (which documents it): binding fails a whole request for
+         *     one bad event, while the contract is that each event succeeds or fails alone; and each accepted event's body goes
+         *     to the stream as the bytes it came in, never re-serialised.
+         */
+        post: operations["LangfuseFeaturesIngestionIngestEventsEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/otel/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POST /api/public/otel/v1/traces: OTLP/HTTP (protobuf or JSON, gzip or not). The spans are mapped to ingestion
+         *     events and queued through the same durable Redis path as the batch API; 200 once Redis has them. The body is an
+         *     OTLP ExportTraceServiceRequest in either encoding, so it is decoded here rather than bound; the JSON answer is
+         *     OtlpExportResponse, the protobuf one its binary form.
+         */
+        post: operations["LangfuseFeaturesIngestionExportTracesEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/otel/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /api/public/otel/v1/metrics: accepted and ignored, as in Langfuse, so exporters configured for both do not fail. */
+        post: operations["LangfuseFeaturesIngestionExportMetricsEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POST /api/public/scores (Basic, or Bearer with the public key alone): validated like a score-create event and
+         *     sent through the same durable ingestion path; 200 {"id"} once it is on the stream.
+         */
+        post: operations["LangfuseFeaturesIngestionCreateScoreEndpoint"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1019,6 +1208,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/ready: 200 once start-up (schemas, migrations) finished, 503 while shutting down, for load balancers. */
         get: operations["LangfuseFeaturesHealthGetReadyEndpoint"];
         put?: never;
         post?: never;
@@ -1035,6 +1225,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/health: 200 when Postgres, ClickHouse and Redis all answer; 503 naming the ones that do not. */
         get: operations["LangfuseFeaturesHealthGetHealthEndpoint"];
         put?: never;
         post?: never;
@@ -1051,8 +1242,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/datasets (v1, older SDKs): as v2, each dataset with its active items' ids and run names; page 0 is the first page. */
         get: operations["LangfuseFeaturesDatasetsListDatasetsV1Endpoint"];
         put?: never;
+        /** POST /api/public/datasets (v1, older SDKs): as v2, answered with the dataset's items and run names. */
         post: operations["LangfuseFeaturesDatasetsCreateDatasetV1Endpoint"];
         delete?: never;
         options?: never;
@@ -1067,8 +1260,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v2/datasets: the project's datasets, newest first. */
         get: operations["LangfuseFeaturesDatasetsListDatasetsEndpoint"];
         put?: never;
+        /** POST /api/public/v2/datasets: create a dataset, or update the one of that name (fields sent replace, others stay). */
         post: operations["LangfuseFeaturesDatasetsCreateDatasetEndpoint"];
         delete?: never;
         options?: never;
@@ -1083,6 +1278,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/datasets/{name}/runs: the dataset's runs, newest first. */
         get: operations["LangfuseFeaturesDatasetsListDatasetRunsEndpoint"];
         put?: never;
         post?: never;
@@ -1099,8 +1295,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/dataset-run-items?datasetId&runName: a run's items, oldest first. */
         get: operations["LangfuseFeaturesDatasetsListDatasetRunItemsEndpoint"];
         put?: never;
+        /**
+         * POST /api/public/dataset-run-items: links a trace (or an observation, whose trace is looked up) to a dataset item in
+         *     a run, creating the run on first use.
+         */
         post: operations["LangfuseFeaturesDatasetsCreateDatasetRunItemEndpoint"];
         delete?: never;
         options?: never;
@@ -1115,8 +1316,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/dataset-items: active items, newest first, of a dataset or all; as they were at `version` (a time) if given. */
         get: operations["LangfuseFeaturesDatasetsListDatasetItemsEndpoint"];
         put?: never;
+        /** POST /api/public/dataset-items: upsert on id, each write a new version (fields left out keep their value). */
         post: operations["LangfuseFeaturesDatasetsCreateDatasetItemEndpoint"];
         delete?: never;
         options?: never;
@@ -1131,6 +1334,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/datasets/{name} (v1, older SDKs' getDataset): with its active items, newest first, and run names. */
         get: operations["LangfuseFeaturesDatasetsGetDatasetV1Endpoint"];
         put?: never;
         post?: never;
@@ -1147,9 +1351,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/datasets/{name}/runs/{runName}: the run with its items, oldest first. */
         get: operations["LangfuseFeaturesDatasetsGetDatasetRunEndpoint"];
         put?: never;
         post?: never;
+        /** DELETE /api/public/datasets/{name}/runs/{runName}: the run and its items. */
         delete: operations["LangfuseFeaturesDatasetsDeleteDatasetRunEndpoint"];
         options?: never;
         head?: never;
@@ -1163,9 +1369,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/dataset-items/{id}: the item's current version, archived or not. */
         get: operations["LangfuseFeaturesDatasetsGetDatasetItemEndpoint"];
         put?: never;
         post?: never;
+        /** DELETE /api/public/dataset-items/{id}: the item's current version closes (reads "as of" earlier still see it) and its id is free again. */
         delete: operations["LangfuseFeaturesDatasetsDeleteDatasetItemEndpoint"];
         options?: never;
         head?: never;
@@ -1179,6 +1387,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/public/v2/datasets/{name}. */
         get: operations["LangfuseFeaturesDatasetsGetDatasetEndpoint"];
         put?: never;
         post?: never;
@@ -1195,6 +1404,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** GET /api/app/organizations/{organizationId}/audit-logs?page&limit&projectId: OWNER and ADMIN. */
         get: operations["LangfuseFeaturesAuditLogListAuditLogsEndpoint"];
         put?: never;
         post?: never;
@@ -1211,6 +1421,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * GET /api/public/organizations/auditLogs?page&limit&projectId: the key's organization's audit log (an
+         *     addition: Langfuse keeps audit logs for its paid plans and has no API for them).
+         */
         get: operations["LangfuseFeaturesAuditLogAdminApiGetAuditLogsEndpoint"];
         put?: never;
         post?: never;
@@ -1227,6 +1441,7 @@ export interface components {
         LangfuseFeaturesUsersUpdateAccountResponse: {
             user: components["schemas"]["LangfuseFeaturesUsersUserView"];
         };
+        /** @description The signed-in user as the web app sees them (never the password hash). */
         LangfuseFeaturesUsersUserView: {
             id: string;
             email: string;
@@ -1385,13 +1600,20 @@ export interface components {
         };
         LangfuseFeaturesTracingStoragePublicTraceListItem: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
             htmlPath: string;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description -1 when metrics were not asked for.
+             */
             latency: number;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description -1 when metrics were not asked for.
+             */
             totalCost: number;
             observations: string[];
             scores: string[];
         };
+        /** @description Langfuse's Trace. */
         LangfuseFeaturesTracingStoragePublicTrace: {
             id: string;
             projectId: string;
@@ -1417,6 +1639,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description The `meta` object of a paged list. */
         LangfuseInfrastructureHttpPageMeta: {
             /** Format: int32 */
             page: number;
@@ -1428,11 +1651,13 @@ export interface components {
             totalPages: number;
         };
         LangfuseFeaturesTracingListTracesRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description Langfuse's page-number paging of public lists: page ≥ 1, limit 1..100 (50 unless the list says otherwise). */
         LangfuseInfrastructureHttpPageRequest: Record<string, never>;
         LangfuseFeaturesTracingListSessionsResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingListSessionsPublicSession"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description Langfuse's Session. */
         LangfuseFeaturesTracingListSessionsPublicSession: {
             id: string;
             /** Format: date-time */
@@ -1448,12 +1673,14 @@ export interface components {
         LangfuseFeaturesTracingListScoresPublicScoreWithTrace: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"] & {
             trace: components["schemas"]["LangfuseFeaturesTracingListScoresScoreTrace"] | null;
         };
+        /** @description The score's trace, as the list shows it (absent when the trace is not asked for or not found). */
         LangfuseFeaturesTracingListScoresScoreTrace: {
             userId: string | null;
             tags: string[];
             environment: string;
             sessionId: string | null;
         };
+        /** @description Langfuse's Score (v1 and v2 reads); stringValue only for categorical, boolean, text and correction scores. */
         LangfuseFeaturesTracingStoragePublicScore: {
             id: string;
             projectId: string;
@@ -1489,6 +1716,7 @@ export interface components {
             data: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description Langfuse's ObservationsView: the observation with usage, cost, prices and timings. */
         LangfuseFeaturesTracingStoragePublicObservation: {
             id: string;
             traceId: string;
@@ -1561,6 +1789,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description Langfuse's deprecated Usage object, still read by the legacy SDKs; 0 tokens when unknown, as Langfuse answers. */
         LangfuseFeaturesTracingStoragePublicUsage: {
             /** Format: int64 */
             input: number;
@@ -1577,31 +1806,17 @@ export interface components {
             totalCost: number | null;
         };
         LangfuseFeaturesTracingListObservationsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseFeaturesTracingIngestIngestionResponse: {
-            successes: components["schemas"]["LangfuseFeaturesTracingIngestIngestionSuccess"][];
-            errors: components["schemas"]["LangfuseFeaturesTracingIngestIngestionError"][];
-        };
-        LangfuseFeaturesTracingIngestIngestionSuccess: {
-            id: string;
-            /** Format: int32 */
-            status: number;
-        };
-        LangfuseFeaturesTracingIngestIngestionError: {
-            id: string;
-            /** Format: int32 */
-            status: number;
-            message: string;
-            error: string | null;
-        };
-        LangfuseFeaturesTracingIngestIngestionRequest: {
-            batch: unknown[];
-            metadata: unknown;
-        };
         LangfuseFeaturesTracingStoragePublicTraceWithDetails: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
             htmlPath: string;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description -1 when metrics were not asked for.
+             */
             latency: number;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description -1 when metrics were not asked for.
+             */
             totalCost: number;
             observations: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
             scores: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"][];
@@ -1613,14 +1828,17 @@ export interface components {
         LangfuseFeaturesTracingGetSessionRequest: Record<string, never>;
         LangfuseFeaturesTracingGetScoreRequest: Record<string, never>;
         LangfuseFeaturesTracingGetObservationRequest: Record<string, never>;
+        /** @description One object per result row: the dimensions by field name, the metrics as {aggregation}_{measure}, time_dimension. */
         LangfuseFeaturesTracingGetMetricsResponse: {
             data: unknown[];
         };
         LangfuseFeaturesTracingGetMetricsRequest: Record<string, never>;
+        /** @description Langfuse's DailyMetrics. */
         LangfuseFeaturesTracingGetDailyMetricsResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingGetDailyMetricsDailyMetricsDay"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description One UTC day (yyyy-MM-dd): traces on it, observations started on it with usage and cost per model. */
         LangfuseFeaturesTracingGetDailyMetricsDailyMetricsDay: {
             date: string;
             /** Format: int64 */
@@ -1707,27 +1925,6 @@ export interface components {
             count: number;
         };
         LangfuseFeaturesTracingDashboardRequest: Record<string, never>;
-        LangfuseFeaturesTracingCreateScoreResponse: {
-            id: string;
-        };
-        LangfuseFeaturesTracingCreateScoreRequest: {
-            id?: string | null;
-            traceId?: string | null;
-            sessionId?: string | null;
-            observationId?: string | null;
-            datasetRunId?: string | null;
-            name?: string | null;
-            value?: unknown;
-            comment?: string | null;
-            metadata?: unknown;
-            environment?: string | null;
-            queueId?: string | null;
-            /** @enum {string|null} */
-            dataType?: "NUMERIC" | "CATEGORICAL" | "BOOLEAN" | "TEXT" | "CORRECTION" | null;
-            configId?: string | null;
-            /** @enum {string|null} */
-            source?: "API" | "ANNOTATION" | null;
-        };
         LangfuseFeaturesTracingBrowseUsersResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingBrowseUsersUserItem"][];
             meta: components["schemas"]["LangfuseFeaturesTracingBrowseTracesPageMeta"];
@@ -1856,6 +2053,7 @@ export interface components {
             createdAt: string;
         };
         LangfuseFeaturesPromptsViewPromptRequest: Record<string, never>;
+        /** @description Langfuse's Prompt object (a text prompt's `prompt` is a string, a chat prompt's a list of messages). */
         LangfuseFeaturesPromptsPromptView: {
             id: string;
             /** Format: date-time */
@@ -1880,11 +2078,13 @@ export interface components {
         LangfuseFeaturesPromptsUpdatePromptLabelsRequest: {
             newLabels: string[];
         };
+        /** @description Langfuse repeats `meta` as `pagination` for older clients. */
         LangfuseFeaturesPromptsListPromptsResponse: {
             data: components["schemas"]["LangfuseFeaturesPromptsPromptMeta"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
             pagination: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description A prompt name in the list: its versions, their labels, its tags. */
         LangfuseFeaturesPromptsPromptMeta: {
             /** @enum {string} */
             type: "text" | "chat";
@@ -1903,6 +2103,7 @@ export interface components {
         LangfuseFeaturesPromptsCreatePromptV1Request: components["schemas"]["LangfuseFeaturesPromptsCreatePromptRequest"] & {
             isActive?: boolean | null;
         };
+        /** @description Langfuse's CreatePromptRequest: a text prompt (a string) or a chat prompt (a list of messages). */
         LangfuseFeaturesPromptsCreatePromptRequest: {
             name?: string | null;
             prompt?: unknown;
@@ -1913,6 +2114,7 @@ export interface components {
             tags?: string[] | null;
             commitMessage?: string | null;
         };
+        /** @description A member as the web app lists them; projectRole only where a project role overrides the organization role. */
         LangfuseFeaturesOrganizationsMemberItem: {
             userId: string;
             email: string;
@@ -1957,6 +2159,7 @@ export interface components {
         LangfuseFeaturesProjectsGetProjectsResponse: {
             data: components["schemas"]["LangfuseFeaturesProjectsPublicProject"][];
         };
+        /** @description Langfuse's Project object (administration API and GET /api/public/projects); retentionDays omitted when unset. */
         LangfuseFeaturesProjectsPublicProject: {
             id: string;
             name: string;
@@ -2005,6 +2208,7 @@ export interface components {
             /** Format: int32 */
             retention?: number | null;
         };
+        /** @description Langfuse's membership objects (MembershipResponse, MembershipsResponse, MembershipDeletionResponse). */
         LangfuseFeaturesProjectsAdminApiMembershipResponse: {
             userId: string;
             role: string;
@@ -2044,14 +2248,6 @@ export interface components {
             note?: string | null;
             publicKey?: string | null;
             secretKey?: string | null;
-        };
-        LangfuseFeaturesOtelExportTracesOtlpExportResponse: {
-            partialSuccess: components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpPartialSuccessView"] | null;
-        };
-        LangfuseFeaturesOtelExportTracesOtlpPartialSuccessView: {
-            /** Format: int64 */
-            rejectedSpans: number;
-            errorMessage: string;
         };
         LangfuseFeaturesOrganizationsUpdateMemberRoleRequest: {
             role?: string;
@@ -2133,6 +2329,7 @@ export interface components {
             data: components["schemas"]["LangfuseFeaturesModelsModelView"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description Langfuse's Model object: a project's own definition or a built-in one (isLangfuseManaged). */
         LangfuseFeaturesModelsModelView: {
             id: string;
             modelName: string;
@@ -2205,11 +2402,66 @@ export interface components {
                 [key: string]: number;
             } | null;
         };
+        /** @description Langfuse's IngestionResponse: each event's outcome. */
+        LangfuseFeaturesIngestionIngestEventsIngestionResponse: {
+            successes: components["schemas"]["LangfuseFeaturesIngestionIngestEventsIngestionSuccess"][];
+            errors: components["schemas"]["LangfuseFeaturesIngestionIngestEventsIngestionError"][];
+        };
+        LangfuseFeaturesIngestionIngestEventsIngestionSuccess: {
+            id: string;
+            /** Format: int32 */
+            status: number;
+        };
+        LangfuseFeaturesIngestionIngestEventsIngestionError: {
+            id: string;
+            /** Format: int32 */
+            status: number;
+            message: string;
+            error: string | null;
+        };
+        /** @description Langfuse's IngestionRequest: events (trace-create, span-update, score-create, …) and optional SDK metadata. */
+        LangfuseFeaturesIngestionIngestEventsIngestionRequest: {
+            batch: unknown[];
+            metadata: unknown;
+        };
+        /** @description OTLP's ExportTraceServiceResponse in JSON: empty on full success. */
+        LangfuseFeaturesIngestionExportTracesOtlpExportResponse: {
+            partialSuccess: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpPartialSuccessView"] | null;
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpPartialSuccessView: {
+            /** Format: int64 */
+            rejectedSpans: number;
+            errorMessage: string;
+        };
+        LangfuseFeaturesIngestionCreateScoreResponse: {
+            id: string;
+        };
+        /** @description Langfuse's Request; stored as a score-create event's body, so the ingestion rules apply to it as to any event. */
+        LangfuseFeaturesIngestionCreateScoreRequest: {
+            id?: string | null;
+            traceId?: string | null;
+            sessionId?: string | null;
+            observationId?: string | null;
+            datasetRunId?: string | null;
+            name?: string | null;
+            /** @description A number (numeric and boolean scores) or a string (categorical, text and correction scores). */
+            value?: unknown;
+            comment?: string | null;
+            metadata?: unknown;
+            environment?: string | null;
+            queueId?: string | null;
+            /** @enum {string|null} */
+            dataType?: "NUMERIC" | "CATEGORICAL" | "BOOLEAN" | "TEXT" | "CORRECTION" | null;
+            configId?: string | null;
+            /** @enum {string|null} */
+            source?: "API" | "ANNOTATION" | null;
+        };
         LangfuseFeaturesHealthGetHealthResponse: {
             status: string;
             version: string;
             message: string | null;
         };
+        /** @description A page of a dataset list. */
         LangfuseFeaturesDatasetsDatasetPageOfDatasetWithItemIds: {
             data: components["schemas"]["LangfuseFeaturesDatasetsDatasetWithItemIds"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
@@ -2218,6 +2470,7 @@ export interface components {
             items: string[];
             runs: string[];
         };
+        /** @description Langfuse's Dataset object. */
         LangfuseFeaturesDatasetsDatasetView: {
             id: string;
             name: string;
@@ -2232,15 +2485,18 @@ export interface components {
             updatedAt: string;
         };
         LangfuseFeaturesDatasetsListDatasetsV1Request: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description A page of a dataset list. */
         LangfuseFeaturesDatasetsDatasetPageOfDatasetView: {
             data: components["schemas"]["LangfuseFeaturesDatasetsDatasetView"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
         LangfuseFeaturesDatasetsListDatasetsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description A page of a dataset list. */
         LangfuseFeaturesDatasetsDatasetPageOfDatasetRunView: {
             data: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunView"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description Langfuse's DatasetRun. */
         LangfuseFeaturesDatasetsDatasetRunView: {
             id: string;
             name: string;
@@ -2254,10 +2510,12 @@ export interface components {
             updatedAt: string;
         };
         LangfuseFeaturesDatasetsListDatasetRunsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description A page of a dataset list. */
         LangfuseFeaturesDatasetsDatasetPageOfDatasetRunItemView: {
             data: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description Langfuse's DatasetRunItem. */
         LangfuseFeaturesDatasetsDatasetRunItemView: {
             id: string;
             datasetRunId: string;
@@ -2271,10 +2529,12 @@ export interface components {
             updatedAt: string;
         };
         LangfuseFeaturesDatasetsListDatasetRunItemsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description A page of a dataset list. */
         LangfuseFeaturesDatasetsDatasetPageOfDatasetItemView: {
             data: components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
+        /** @description Langfuse's DatasetItem: the item as of its version (updatedAt and validFrom are the version's start). */
         LangfuseFeaturesDatasetsDatasetItemView: {
             id: string;
             /** @enum {string} */
@@ -2294,6 +2554,7 @@ export interface components {
             validFrom: string;
             mediaReferences: components["schemas"]["LangfuseFeaturesDatasetsMediaReferenceView"][];
         };
+        /** @description Langfuse's reference to a media file inside an item (none here: media uploads are not served). */
         LangfuseFeaturesDatasetsMediaReferenceView: {
             field: string;
             jsonPath: string;
@@ -2305,10 +2566,12 @@ export interface components {
             items: components["schemas"]["LangfuseFeaturesDatasetsDatasetItemView"][];
             runs: string[];
         };
+        /** @description A dataset by name (names may hold slashes, sent as %2F). */
         LangfuseFeaturesDatasetsGetDatasetRequest: Record<string, never>;
         LangfuseFeaturesDatasetsGetDatasetRunDatasetRunWithItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunView"] & {
             datasetRunItems: components["schemas"]["LangfuseFeaturesDatasetsDatasetRunItemView"][];
         };
+        /** @description A run of a dataset, both by name. */
         LangfuseFeaturesDatasetsGetDatasetRunRequest: Record<string, never>;
         LangfuseFeaturesDatasetsGetDatasetItemRequest: Record<string, never>;
         LangfuseFeaturesDatasetsDeleteDatasetRunResponse: {
@@ -2317,6 +2580,7 @@ export interface components {
         LangfuseFeaturesDatasetsDeleteDatasetItemResponse: {
             message: string;
         };
+        /** @description Langfuse's CreateDatasetRequest (the v1 route takes the same body). */
         LangfuseFeaturesDatasetsCreateDatasetRequest: {
             name: string;
             description?: string | null;
@@ -2324,6 +2588,7 @@ export interface components {
             inputSchema?: unknown;
             expectedOutputSchema?: unknown;
         };
+        /** @description Langfuse's CreateDatasetRunItemRequest; like Langfuse (a strict schema) it refuses keys it does not know. */
         LangfuseFeaturesDatasetsCreateDatasetRunItemRequest: {
             runName: string;
             runDescription?: string | null;
@@ -2331,13 +2596,17 @@ export interface components {
             datasetItemId: string;
             observationId?: string | null;
             traceId?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Accepted for compatibility; items are linked as they are now.
+             */
             datasetVersion?: string | null;
             /** Format: date-time */
             createdAt?: string | null;
         } & {
             [key: string]: unknown;
         };
+        /** @description Langfuse's CreateDatasetItemRequest. */
         LangfuseFeaturesDatasetsCreateDatasetItemRequest: {
             datasetName: string;
             input?: unknown;
@@ -2837,11 +3106,15 @@ export interface operations {
                 sessionId?: string | null;
                 fromTimestamp?: string | null;
                 toTimestamp?: string | null;
+                /** @description <field>.<asc|desc>, field one of id, timestamp, name, userId, release, version, public, bookmarked, sessionId. */
                 orderBy?: string | null;
+                /** @description Traces holding all these tags. */
                 tags?: string[] | null;
                 version?: string | null;
                 release?: string | null;
+                /** @description Traces of any of these environments. */
                 environment?: string[] | null;
+                /** @description Comma-separated groups: core, io, scores, observations, metrics. */
                 fields?: string | null;
                 filter?: string | null;
                 page: number;
@@ -2997,17 +3270,22 @@ export interface operations {
                 toTimestamp?: string | null;
                 environment?: string[] | null;
                 source?: string | null;
+                /** @description How `value` compares: <, >, <=, >=, !=, = (default). */
                 operator?: string | null;
                 value?: number | null;
+                /** @description Comma-separated score ids. */
                 scoreIds?: string | null;
                 configId?: string | null;
                 sessionId?: string | null;
                 datasetRunId?: string | null;
                 traceId?: string | null;
+                /** @description Comma-separated observation ids. */
                 observationId?: string | null;
                 queueId?: string | null;
                 dataType?: string | null;
+                /** @description Scores whose trace holds all these tags. */
                 traceTags?: string[] | null;
+                /** @description Comma-separated groups: score, trace (both by default). */
                 fields?: string | null;
                 filter?: string | null;
                 page: number;
@@ -3080,10 +3358,12 @@ export interface operations {
                 traceId?: string | null;
                 level?: string | null;
                 parentObservationId?: string | null;
+                /** @description Observations of any of these environments. */
                 environment?: string[] | null;
                 fromStartTime?: string | null;
                 toStartTime?: string | null;
                 version?: string | null;
+                /** @description Langfuse's filter JSON. */
                 filter?: string | null;
                 page: number;
                 limit: number;
@@ -3121,59 +3401,10 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingIngestEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LangfuseFeaturesTracingIngestIngestionRequest"];
-            };
-        };
-        responses: {
-            207: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingIngestIngestionResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     LangfuseFeaturesTracingGetTraceEndpoint: {
         parameters: {
             query?: {
+                /** @description Comma-separated groups: core, io, scores, observations, metrics (none known: all). */
                 fields?: string | null;
             };
             header?: never;
@@ -3484,6 +3715,7 @@ export interface operations {
     LangfuseFeaturesTracingGetMetricsV1Endpoint: {
         parameters: {
             query: {
+                /** @description The query as JSON: view, dimensions, metrics, filters, timeDimension, fromTimestamp, toTimestamp, orderBy, config. */
                 query: string;
             };
             header?: never;
@@ -3544,6 +3776,7 @@ export interface operations {
             query: {
                 traceName?: string | null;
                 userId?: string | null;
+                /** @description Traces holding all these tags. */
                 tags?: string[] | null;
                 environment?: string[] | null;
                 fromTimestamp?: string | null;
@@ -3633,53 +3866,6 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesTracingCreateScoreEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LangfuseFeaturesTracingCreateScoreRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingCreateScoreResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     LangfuseFeaturesTracingBrowseUsersEndpoint: {
         parameters: {
             query: {
@@ -3736,10 +3922,13 @@ export interface operations {
                 search?: string | null;
                 userId?: string | null;
                 sessionId?: string | null;
+                /** @description Only traces at or after this time (the live tail asks for what is new since its last look). */
                 fromTimestamp?: string | null;
                 toTimestamp?: string | null;
                 environment?: string | null;
+                /** @description field.asc or field.desc; fields as the public list's orderBy. */
                 orderBy?: string | null;
+                /** @description Langfuse's filter JSON (a list of {column, type, operator, value, key?}): columns of the trace, tags, metadata, and latency, tokens, cost, level counts and score averages of its observations. */
                 filter?: string | null;
             };
             header?: never;
@@ -4203,6 +4392,7 @@ export interface operations {
             query: {
                 version?: number | null;
                 label?: string | null;
+                /** @description false: references to other prompts are left as tags. */
                 resolve: boolean;
             };
             header?: never;
@@ -5138,80 +5328,6 @@ export interface operations {
             };
         };
     };
-    LangfuseFeaturesOtelExportTracesEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpExportResponse"];
-                    "application/x-protobuf": components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpExportResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    LangfuseFeaturesOtelExportMetricsEndpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesOtelExportTracesOtlpExportResponse"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     LangfuseFeaturesOrganizationsUpdateMemberRoleEndpoint: {
         parameters: {
             query?: never;
@@ -6094,6 +6210,177 @@ export interface operations {
             };
         };
     };
+    LangfuseFeaturesIngestionIngestEventsEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesIngestionIngestEventsIngestionRequest"];
+            };
+        };
+        responses: {
+            207: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionIngestEventsIngestionResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesIngestionExportTracesEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpExportResponse"];
+                    "application/x-protobuf": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpExportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesIngestionExportMetricsEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpExportResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LangfuseFeaturesIngestionCreateScoreEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesIngestionCreateScoreRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionCreateScoreResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     LangfuseFeaturesHealthGetReadyEndpoint: {
         parameters: {
             query?: never;
@@ -6440,6 +6727,7 @@ export interface operations {
                 datasetName?: string | null;
                 sourceTraceId?: string | null;
                 sourceObservationId?: string | null;
+                /** @description A time: the items as they were then (needs datasetName). */
                 version?: string | null;
                 page: number;
                 limit: number;

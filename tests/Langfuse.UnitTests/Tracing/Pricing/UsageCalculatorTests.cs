@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Pricing;
+using Langfuse.Features.Ingestion.Pricing;
 
 namespace Langfuse.UnitTests.Tracing.Pricing;
 

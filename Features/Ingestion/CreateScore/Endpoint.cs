@@ -3,12 +3,11 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation;
-using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Tracing.CreateScore;
+namespace Langfuse.Features.Ingestion.CreateScore;
 
 /// <summary>
 /// POST /api/public/scores (Basic, or Bearer with the public key alone): validated like a score-create event and

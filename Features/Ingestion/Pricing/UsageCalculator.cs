@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Langfuse.Features.Models;
 using Langfuse.Infrastructure.Validation;
 
-namespace Langfuse.Features.Tracing.Pricing;
+namespace Langfuse.Features.Ingestion.Pricing;
 
 public sealed record Usage(
     Dictionary<string, long> ProvidedUsage, Dictionary<string, decimal> ProvidedCost,

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Langfuse.Features.Ingestion.Pricing;
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Pricing;
 using Langfuse.Features.Tracing.Storage;
 
-namespace Langfuse.Features.Tracing.Processing;
+namespace Langfuse.Features.Ingestion.Processing;
 
 /// <summary>Folds an entity's event history into the row stored in ClickHouse (ingestion.md §3 and §4).</summary>
 public sealed class RowMapper(UsageCalculator usage)

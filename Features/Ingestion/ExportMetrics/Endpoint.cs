@@ -1,7 +1,7 @@
 using FastEndpoints;
 using Langfuse.Infrastructure.Errors;
 
-namespace Langfuse.Features.Otel.ExportMetrics;
+namespace Langfuse.Features.Ingestion.ExportMetrics;
 
 /// <summary>POST /api/public/otel/v1/metrics: accepted and ignored, as in Langfuse, so exporters configured for both do not fail.</summary>
 sealed class Endpoint : EndpointWithoutRequest<ExportTraces.OtlpExportResponse>

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Langfuse.Infrastructure.Http;
 
-namespace Langfuse.Features.Tracing.Processing;
+namespace Langfuse.Features.Ingestion.Processing;
 
 /// <summary>Small conversions shared by the row mappers, each following Langfuse's behaviour.</summary>
 public static partial class Values
@@ -39,7 +39,7 @@ public static partial class Values
         state[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     public static long? Time(JsonObject state, string key) =>
-        String(state, key) is { } text && Ingest.EventValidator.TryParseTimestamp(text, out var ms) ? ms : null;
+        String(state, key) is { } text && EventValidator.TryParseTimestamp(text, out var ms) ? ms : null;
 
     public static (string[] Keys, string[] Values) Metadata(JsonObject state)
     {

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
-using Langfuse.Features.Otel.Proto;
+using Langfuse.Features.Ingestion.Otel.Proto;
 
-namespace Langfuse.Features.Otel;
+namespace Langfuse.Features.Ingestion.Otel;
 
 /// <summary>A span as received, independent of the wire format; attribute values already decoded to JSON.</summary>
 public sealed record OtelSpan(

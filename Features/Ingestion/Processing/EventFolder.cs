@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Features.Tracing.Storage;
 
-namespace Langfuse.Features.Tracing.Processing;
+namespace Langfuse.Features.Ingestion.Processing;
 
 /// <summary>
 /// Langfuse's merge rule (ingestion.md §3), applied to all events ever received for one entity, in envelope

@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Langfuse.Features.Tracing.Ingest;
 
-namespace Langfuse.Features.Otel;
+namespace Langfuse.Features.Ingestion.Otel;
 
 /// <summary>
 /// Turns spans into the same ingestion events the batch API produces (ingestion.md §5): one observation event per

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Tokenizers;
 
-namespace Langfuse.Features.Tracing.Pricing;
+namespace Langfuse.Features.Ingestion.Pricing;
 
 /// <summary>
 /// Counts tokens offline for OpenAI-family models when a generation arrives without usage, the way Langfuse does:

@@ -1,10 +1,10 @@
 using FastEndpoints;
-using Langfuse.Features.Tracing.Ingest;
+using Langfuse.Features.Ingestion.Otel;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Otel.ExportTraces;
+namespace Langfuse.Features.Ingestion.ExportTraces;
 
 /// <summary>
 /// POST /api/public/otel/v1/traces: OTLP/HTTP (protobuf or JSON, gzip or not). The spans are mapped to ingestion

@@ -5,7 +5,7 @@ using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Tracing.Ingest;
+namespace Langfuse.Features.Ingestion.IngestEvents;
 
 /// <summary>
 /// POST /api/public/ingestion: Langfuse's batch API. Each event is validated on its own; the valid ones go to the

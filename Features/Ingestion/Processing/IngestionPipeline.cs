@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Ingest;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Messaging;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
-namespace Langfuse.Features.Tracing.Processing;
+namespace Langfuse.Features.Ingestion.Processing;
 
 /// <summary>
 /// Coalesces the batches that arrive while a write is in flight into one ClickHouse round: log the events,

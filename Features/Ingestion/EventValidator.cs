@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Langfuse.Infrastructure.Http;
 
-namespace Langfuse.Features.Tracing.Ingest;
+namespace Langfuse.Features.Ingestion;
 
 /// <summary>
 /// Langfuse's per-event schema (ingestion.md §1.3): a failing event becomes one entry in the 207's "errors"

@@ -1,4 +1,4 @@
-namespace Langfuse.Features.Tracing.Ingest;
+namespace Langfuse.Features.Ingestion;
 
 public static class EntityTypes
 {

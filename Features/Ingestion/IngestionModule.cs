@@ -1,0 +1,36 @@
+using Langfuse.Features.Ingestion.Pricing;
+using Langfuse.Features.Ingestion.Processing;
+using Langfuse.Infrastructure.Configuration;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
+
+namespace Langfuse.Features.Ingestion;
+
+/// <summary>
+/// The write side: the batch API, OTLP and score creation accept events onto the ingestion stream; the worker's
+/// handler folds them (merge rule, usage, cost) and writes the rows the Tracing area reads.
+/// </summary>
+public static class IngestionModule
+{
+    public const string IngestionQueue = "ingestion";
+
+    public static IServiceCollection AddIngestionFeature(this IServiceCollection services)
+    {
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<UsageCalculator>();
+        services.AddSingleton<RowMapper>();
+        services.AddSingleton<IngestionPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestionPipeline>());
+        return services;
+    }
+
+    public static RedisStreamsOptions AddIngestionQueues(this RedisStreamsOptions streams, QueueSettings settings) =>
+        streams.Route<IngestBatch>(new RedisQueue(IngestionQueue)
+        {
+            BatchSize = 64,
+            Parallelism = 64,
+            MaxAttempts = settings.MaxAttempts,
+            BackoffBase = TimeSpan.FromMilliseconds(settings.BackoffBaseMs),
+            BackoffMax = TimeSpan.FromMilliseconds(settings.BackoffMaxMs),
+            ClaimAfter = TimeSpan.FromMilliseconds(settings.ClaimAfterMs),
+        });
+}
