@@ -4,15 +4,6 @@ using YamlDotNet.RepresentationModel;
 
 namespace Langfuse.Tests.Compatibility;
 
-/// <summary>A field of a request or response body, as a dotted path ("data[].id"), with its enum values if it has any.</summary>
-public sealed record Field(string Path, bool Required, IReadOnlySet<string> Enum);
-
-/// <summary>How one of Langfuse's operations compares with ours.</summary>
-public sealed record OperationReport(string Area, string Method, string Path, bool Served, bool Described, IReadOnlyList<string> Differences)
-{
-    public bool Matches => Served && Described && Differences.Count == 0;
-}
-
 /// <summary>
 /// Compares two OpenAPI documents operation by operation: Langfuse's (the contract) and ours. Paths match with their
 /// parameter names ignored; for each operation we serve: query parameters, request body fields and the success

@@ -6,15 +6,6 @@ using static Langfuse.Tests.Infrastructure.IngestionClient;
 
 namespace Langfuse.Tests.Faults;
 
-public sealed class StoppedClickHouseFixture : OutageFixture;
-public sealed class HungClickHouseFixture : OutageFixture;
-
-[CollectionDefinition(Name)]
-public sealed class StoppedClickHouseCollection : ICollectionFixture<StoppedClickHouseFixture> { public const string Name = "clickhouse stopped"; }
-
-[CollectionDefinition(Name)]
-public sealed class HungClickHouseCollection : ICollectionFixture<HungClickHouseFixture> { public const string Name = "clickhouse hung"; }
-
 /// <summary>
 /// Five minutes without ClickHouse under a steady load, with the default queue settings (8 attempts): every accepted
 /// event is stored once it returns, none is dead-lettered, and the backlog drains at full speed. The two kinds of
@@ -73,24 +64,4 @@ public abstract class LongOutageTests(OutageFixture app, ITestOutputHelper outpu
         var total = sent * TracesPerRequest * (1 + SpansPerTrace);
         Figures.Report(output, $"{GetType().Name}: {total} events accepted during a {Outage.TotalSeconds:0} s outage, all stored {drained.TotalSeconds:0.0} s after ClickHouse returned ({total / drained.TotalSeconds:0} events/s drained), none dead-lettered");
     }
-}
-
-[Collection(StoppedClickHouseCollection.Name)]
-[Trait("Engine", "debian-only")] // five minutes of outage: run against the Debian server only
-public sealed class StoppedClickHouseTests(StoppedClickHouseFixture app, ITestOutputHelper output) : LongOutageTests(app, output)
-{
-    protected override void BreakClickHouse(FaultProxy proxy) => proxy.Cut();
-
-    [Fact]
-    public Task ClickHouse_refusing_connections_for_five_minutes_loses_nothing() => Every_event_accepted_during_the_outage_is_stored_and_none_is_dead_lettered();
-}
-
-[Collection(HungClickHouseCollection.Name)]
-[Trait("Engine", "debian-only")] // five minutes of outage: run against the Debian server only
-public sealed class HungClickHouseTests(HungClickHouseFixture app, ITestOutputHelper output) : LongOutageTests(app, output)
-{
-    protected override void BreakClickHouse(FaultProxy proxy) => proxy.Hang();
-
-    [Fact]
-    public Task ClickHouse_accepting_connections_but_not_answering_for_five_minutes_loses_nothing() => Every_event_accepted_during_the_outage_is_stored_and_none_is_dead_lettered();
 }

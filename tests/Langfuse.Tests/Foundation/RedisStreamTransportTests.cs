@@ -6,8 +6,6 @@ using StackExchange.Redis;
 
 namespace Langfuse.Tests.Foundation;
 
-public sealed record TransportProbe(string Id, string Payload);
-
 /// <summary>The Redis Streams transport against the real Redis, each test on its own stream keys.</summary>
 public sealed class RedisStreamTransportTests : IAsyncLifetime
 {

@@ -3,12 +3,6 @@ using Langfuse.Tests.Infrastructure;
 
 namespace Langfuse.Tests.Prompts;
 
-[CollectionDefinition(Name)]
-public sealed class PromptsCollection : ICollectionFixture<AppFixture>
-{
-    public const string Name = "prompts";
-}
-
 [Collection(PromptsCollection.Name)]
 public sealed class PromptTests(AppFixture app) : IAsyncLifetime
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>The legacy GET /api/public/metrics: the v2 query object, plus the traces view with its children's measures.</summary>
 [Collection(ReadsCollection.Name)]

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>The JSON `filter` parameter on the observation and score lists, alongside their query-parameter filters.</summary>
 [Collection(ReadsCollection.Name)]

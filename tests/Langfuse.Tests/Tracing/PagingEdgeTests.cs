@@ -1,7 +1,7 @@
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>Page edges on the trace, observation and score lists: a full page of exactly 100, the last page, past the end, an empty project.</summary>
 [Collection(ReadsCollection.Name)]

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>
 /// Daily metrics serve whole days from rollups: a later write or a deletion touching a day shows on the next read,

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Ingestion;
+namespace Langfuse.Tests.Models;
 
 [Collection(IngestionCollection.Name)]
 public sealed class ModelTests(AppFixture app) : IAsyncLifetime

@@ -1,7 +1,7 @@
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>Differences from Langfuse found by running its contract against this service, each pinned down.</summary>
 [Collection(ReadsCollection.Name)]

@@ -2,7 +2,7 @@ using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>Deleting erases: once the background job is done, no table ClickHouse keeps holds the deleted content.</summary>
 [Collection(ReadsCollection.Name)]

@@ -1,7 +1,7 @@
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>
 /// Lists page over the latest version of each entity while older versions still sit beside it (ClickHouse merges

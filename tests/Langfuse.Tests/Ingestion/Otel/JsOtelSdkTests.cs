@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Langfuse.Tests.Infrastructure;
 
-namespace Langfuse.Tests.Otel;
+namespace Langfuse.Tests.Ingestion.Otel;
 
 /// <summary>The OTel-based Langfuse JS SDK (@langfuse/tracing + @langfuse/otel) against the service on a real port.</summary>
 [Collection(OtelCollection.Name)]

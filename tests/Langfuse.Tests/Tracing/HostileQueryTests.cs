@@ -2,7 +2,7 @@ using System.Net;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
-namespace Langfuse.Tests.Reads;
+namespace Langfuse.Tests.Tracing;
 
 /// <summary>Query values that parse but cannot be used are a 400 naming the parameter, never a 500.</summary>
 [Collection(ReadsCollection.Name)]

@@ -1,0 +1,4 @@
+namespace Langfuse.Tests.Faults;
+
+[CollectionDefinition(Name)]
+public sealed class StoppedClickHouseCollection : ICollectionFixture<StoppedClickHouseFixture> { public const string Name = "clickhouse stopped"; }

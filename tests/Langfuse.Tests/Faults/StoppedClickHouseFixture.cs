@@ -1,0 +1,3 @@
+namespace Langfuse.Tests.Faults;
+
+public sealed class StoppedClickHouseFixture : OutageFixture;

@@ -1,0 +1,3 @@
+namespace Langfuse.Tests.Foundation;
+
+public sealed record TransportProbe(string Id, string Payload);

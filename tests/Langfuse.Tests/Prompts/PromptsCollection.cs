@@ -1,0 +1,9 @@
+using Langfuse.Tests.Infrastructure;
+
+namespace Langfuse.Tests.Prompts;
+
+[CollectionDefinition(Name)]
+public sealed class PromptsCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "prompts";
+}

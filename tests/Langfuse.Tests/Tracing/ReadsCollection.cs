@@ -1,0 +1,9 @@
+using Langfuse.Tests.Infrastructure;
+
+namespace Langfuse.Tests.Tracing;
+
+[CollectionDefinition(Name)]
+public sealed class ReadsCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "reads";
+}
