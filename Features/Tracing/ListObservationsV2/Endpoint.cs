@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
+using FluentValidation;
 using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
-using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListObservationsV2;
 
@@ -15,9 +15,9 @@ namespace Langfuse.Features.Tracing.ListObservationsV2;
 /// GET /api/public/v2/observations: cursor-paged (newest first), with field groups. Inputs and outputs are returned
 /// as the raw strings stored; metadata values are cut to 200 characters unless expandMetadata=true.
 /// </summary>
-sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, TracingReads reads) : EndpointWithoutRequest
+sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, TracingReads reads) : Endpoint<Request, Response>
 {
-    static readonly HashSet<string> Groups = ["core", "basic", "time", "io", "metadata", "model", "usage", "prompt", "metrics", "trace_context"];
+    internal static readonly HashSet<string> Groups = ["core", "basic", "time", "io", "metadata", "model", "usage", "prompt", "metrics", "trace_context"];
 
     sealed record Cursor(string LastStartTimeTo, string LastTraceId, string LastId);
     sealed record TraceContext(string Id, string? Name, string? UserId, string? SessionId, string[] Tags, string? Release, byte Bookmarked, byte Public);
@@ -25,38 +25,32 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
     public override void Configure()
     {
         Get("/api/public/v2/observations");
-        Description(d => d.WithTags("Observations"));
+        Description(d => d.WithTags("ObservationsV2"));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var project = HttpContext.Project().ProjectId;
-        var q = HttpContext.Request.Query;
-        if (string.Equals(q["parseIoAsJson"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
-            throw new ApiProblem(400, "parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
-        var limit = QueryParameters.Int(q, "limit", 50, 1, 1000);
-        var fields = (q["fields"].FirstOrDefault() ?? "core,basic").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-        if (fields.FirstOrDefault(f => !Groups.Contains(f)) is { } unknown) throw new ApiProblem(400, $"fields: unknown group '{unknown}' (one of {string.Join(", ", Groups)})");
+        var fields = (r.Fields ?? "core,basic").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         fields.Add("core");
-        var expandMetadata = string.Equals(q["expandMetadata"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase);
 
-        var conditions = new Conditions(q).Eq("name", "name").Eq("type", "type").Eq("traceId", "trace_id").Eq("level", "level").Eq("version", "version")
-            .AnyOf("environment", "environment").Range("fromStartTime", "toStartTime", "start_time");
-        if (q["parentObservationId"].FirstOrDefault() is { } parent)
+        var conditions = new Conditions().Where("name", r.Name).Where("type", r.Type).Where("trace_id", r.TraceId).Where("level", r.Level).Where("version", r.Version)
+            .WhereAny("environment", r.Environment).Between("start_time", r.FromStartTime, r.ToStartTime);
+        if (r.ParentObservationId is { } parent)
             conditions.Add(parent.Length == 0 ? Sql.Trusted("parent_observation_id IS NULL") : Sql.Of($"parent_observation_id = {parent}"));
-        if (q["isRootObservation"].FirstOrDefault() is { } root)
-            conditions.Add(Sql.Trusted(root == "true" ? "parent_observation_id IS NULL" : "parent_observation_id IS NOT NULL"));
-        conditions.OfTrace("trace_id", project, trace => trace.Eq("userId", "user_id").Eq("sessionId", "session_id"));
-        ListQuery.AddJsonFilter(q, conditions, JsonFilterSchema.Observations(project));
-        if (q["cursor"].FirstOrDefault() is { Length: > 0 } encoded)
+        if (r.IsRootObservation is { } root)
+            conditions.Add(Sql.Trusted(root ? "parent_observation_id IS NULL" : "parent_observation_id IS NOT NULL"));
+        conditions.OfTrace("trace_id", project, trace => trace.Where("user_id", r.UserId).Where("session_id", r.SessionId));
+        if (r.Filter is { Length: > 0 } json) conditions.Add(JsonFilter.Parse(json, JsonFilterSchema.Observations(project)));
+        if (r.Cursor is { Length: > 0 } encoded)
         {
             var cursor = Decode(encoded);
             var start = EventValidatorTime(cursor.LastStartTimeTo);
             conditions.Add(Sql.Of($"(start_time < {start} OR (start_time = {start} AND (trace_id < {cursor.LastTraceId} OR (trace_id = {cursor.LastTraceId} AND id < {cursor.LastId}))))"));
         }
 
-        var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, conditions.Build(), Sql.Trusted("start_time DESC, trace_id DESC, id DESC"), 0, limit + 1, ct, newestFirst: "start_time");
-        var page = rows.Take(limit).ToList();
+        var rows = await latestRows.PageAsync<ObservationRow>(EntityTable.Observations, project, conditions.Build(), Sql.Trusted("start_time DESC, trace_id DESC, id DESC"), 0, r.Limit + 1, ct, newestFirst: "start_time");
+        var page = rows.Take(r.Limit).ToList();
         var traces = new Dictionary<string, TraceContext>();
         if (fields.Contains("trace_context") && page.Count > 0)
         {
@@ -66,14 +60,13 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
                 .ToDictionary(t => t.Id);
         }
         var models = await reads.ModelLookupAsync(project, ct);
-        var data = page.Select(o => (JsonNode?)View(o, fields, expandMetadata, models, traces.GetValueOrDefault(o.TraceId))).ToArray();
-        var meta = new JsonObject();
-        if (rows.Count > limit)
+        string? next = null;
+        if (rows.Count > r.Limit)
         {
             var last = page[^1];
-            meta["cursor"] = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Cursor(Values.IsoMs(last.StartTime), last.TraceId, last.Id), JsonSerializerOptions.Web));
+            next = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Cursor(Values.IsoMs(last.StartTime), last.TraceId, last.Id), JsonSerializerOptions.Web));
         }
-        await HttpContext.Response.WriteAsJsonAsync(new JsonObject { ["data"] = new JsonArray(data), ["meta"] = meta }, ct);
+        await Send.OkAsync(new Response(page.Select(o => View(o, fields, r.ExpandMetadata, models, traces.GetValueOrDefault(o.TraceId))).ToList(), new CursorMeta(next)), ct);
     }
 
     static Cursor Decode(string encoded)
@@ -122,3 +115,47 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
         return view;
     }
 }
+
+/// <summary>Langfuse's v2 observation list parameters.</summary>
+public sealed record Request
+{
+    [QueryParam] public int Limit { get; init; } = 50;
+    /// <summary>Comma-separated groups: core (always), basic, time, io, metadata, model, usage, prompt, metrics, trace_context; default core,basic.</summary>
+    [QueryParam] public string? Fields { get; init; }
+    [QueryParam] public bool ExpandMetadata { get; init; }
+    /// <summary>Refused: inputs and outputs are returned as stored strings.</summary>
+    [QueryParam] public bool ParseIoAsJson { get; init; }
+    [QueryParam] public string? Cursor { get; init; }
+    [QueryParam] public string? Name { get; init; }
+    [QueryParam] public string? UserId { get; init; }
+    [QueryParam] public string? SessionId { get; init; }
+    [QueryParam] public string? Type { get; init; }
+    [QueryParam] public string? TraceId { get; init; }
+    [QueryParam] public string? Level { get; init; }
+    /// <summary>Empty: observations without a parent.</summary>
+    [QueryParam] public string? ParentObservationId { get; init; }
+    [QueryParam] public bool? IsRootObservation { get; init; }
+    [QueryParam] public List<string>? Environment { get; init; }
+    [QueryParam] public DateTimeOffset? FromStartTime { get; init; }
+    [QueryParam] public DateTimeOffset? ToStartTime { get; init; }
+    [QueryParam] public string? Version { get; init; }
+    [QueryParam] public string? Filter { get; init; }
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Limit).InclusiveBetween(1, 1000);
+            RuleFor(r => r.ParseIoAsJson).Equal(false).WithMessage("parseIoAsJson is not supported: inputs and outputs are returned as stored strings");
+            RuleFor(r => r.Fields).Must(f => f!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(Endpoint.Groups.Contains))
+                .When(r => r.Fields is not null).WithMessage($"fields: groups are {string.Join(", ", Endpoint.Groups)}");
+        }
+    }
+}
+
+/// <summary>Observations with the fields of the groups asked for.</summary>
+public sealed record Response(IReadOnlyList<JsonObject> Data, CursorMeta Meta);
+
+/// <summary>The next page's cursor, absent on the last page.</summary>
+public sealed record CursorMeta(
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Cursor);

@@ -1666,6 +1666,19 @@ export interface components {
             environment: string;
         };
         LangfuseFeaturesTracingListSessionsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description Scores with the fields of the groups asked for. */
+        LangfuseFeaturesTracingListScoresV3Response: {
+            data: unknown[];
+            meta: components["schemas"]["LangfuseFeaturesTracingListScoresV3CursorMeta"];
+        };
+        /** @description The next page's cursor, absent on the last page. */
+        LangfuseFeaturesTracingListScoresV3CursorMeta: {
+            /** Format: int32 */
+            limit: number;
+            cursor: string | null;
+        };
+        /** @description Langfuse's v3 score list parameters; the list-valued ones are comma-separated. */
+        LangfuseFeaturesTracingListScoresV3Request: Record<string, never>;
         LangfuseFeaturesTracingListScoresResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingListScoresPublicScoreWithTrace"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
@@ -1712,6 +1725,17 @@ export interface components {
             stringValue: string | null;
         };
         LangfuseFeaturesTracingListScoresRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
+        /** @description Observations with the fields of the groups asked for. */
+        LangfuseFeaturesTracingListObservationsV2Response: {
+            data: unknown[];
+            meta: components["schemas"]["LangfuseFeaturesTracingListObservationsV2CursorMeta"];
+        };
+        /** @description The next page's cursor, absent on the last page. */
+        LangfuseFeaturesTracingListObservationsV2CursorMeta: {
+            cursor: string | null;
+        };
+        /** @description Langfuse's v2 observation list parameters. */
+        LangfuseFeaturesTracingListObservationsV2Request: Record<string, never>;
         LangfuseFeaturesTracingListObservationsResponse: {
             data: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
@@ -3238,19 +3262,59 @@ export interface operations {
     };
     LangfuseFeaturesTracingListScoresV3Endpoint: {
         parameters: {
-            query?: never;
+            query: {
+                limit: number;
+                /** @description Comma-separated groups: details, subject, annotation (all by default). */
+                fields?: string | null;
+                cursor?: string | null;
+                traceId?: string | null;
+                /** @description Needs traceId. */
+                observationId?: string | null;
+                sessionId?: string | null;
+                /** @description A dataset run's id. */
+                experimentId?: string | null;
+                fromTimestamp?: string | null;
+                toTimestamp?: string | null;
+                id?: string | null;
+                name?: string | null;
+                source?: string | null;
+                dataType?: string | null;
+                environment?: string | null;
+                configId?: string | null;
+                queueId?: string | null;
+                authorUserId?: string | null;
+                /** @description Categorical or text values, or numbers as text, any of which matches. */
+                value?: string | null;
+                valueMin?: number | null;
+                valueMax?: number | null;
+                /** @description Not a filter of v3 (refused, as in Langfuse): use /api/public/v2/scores. */
+                userId?: string | null;
+                /** @description Not a filter of v3 (refused, as in Langfuse): use /api/public/v2/scores. */
+                traceTags?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingListScoresV3Response"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -3326,19 +3390,52 @@ export interface operations {
     };
     LangfuseFeaturesTracingListObservationsV2Endpoint: {
         parameters: {
-            query?: never;
+            query: {
+                limit: number;
+                /** @description Comma-separated groups: core (always), basic, time, io, metadata, model, usage, prompt, metrics, trace_context; default core,basic. */
+                fields?: string | null;
+                expandMetadata: boolean;
+                /** @description Refused: inputs and outputs are returned as stored strings. */
+                parseIoAsJson: boolean;
+                cursor?: string | null;
+                name?: string | null;
+                userId?: string | null;
+                sessionId?: string | null;
+                type?: string | null;
+                traceId?: string | null;
+                level?: string | null;
+                /** @description Empty: observations without a parent. */
+                parentObservationId?: string | null;
+                isRootObservation?: boolean | null;
+                environment?: string[] | null;
+                fromStartTime?: string | null;
+                toStartTime?: string | null;
+                version?: string | null;
+                filter?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingListObservationsV2Response"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FastEndpointsErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
