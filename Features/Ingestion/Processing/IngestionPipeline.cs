@@ -74,12 +74,12 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
 
     public async Task WriteAsync(IReadOnlyList<IngestBatch> batches, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
+        var clock = new RoundClock();
         var logRows = batches.SelectMany(b => b.Events.Select(e =>
             new EventLogRow(b.ProjectId, e.EntityType, e.EntityId, e.EventId, e.Type, e.TimestampMs, b.ReceivedAtMs, e.Body))).ToList();
         var quarantine = new Quarantine();
         await store.InsertIsolatingAsync("ingestion_events", logRows, (row, reason) => { quarantine.Add(row, "event log: " + reason); return Task.CompletedTask; }, ct);
-        var logged = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        clock.Lap("log");
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var traces = new List<TraceRow>();
@@ -95,6 +95,7 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
             // Most entities are new: when the log holds no more events for an entity than this round wrote, the
             // round's own events are its whole history and the bodies need not be read back.
             var counts = await store.CountsAsync(projectId, entityType, fresh.Keys, ct);
+            clock.Lap("counts");
             var older = fresh.Where(kv => counts.GetValueOrDefault(kv.Key) > (ulong)kv.Value.Count).Select(kv => kv.Key).ToList();
             var quarantined = new HashSet<(string EntityId, string EventId)>();
             if (older.Count > 0)
@@ -105,7 +106,9 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
                     // Quarantined events stay out of later folds; one that this round brings again (a replay) is tried again.
                     fresh[entity.Key] = entity.Where(e => !quarantined.Contains((entity.Key, e.EventId)) || inRound.Contains((entity.Key, e.EventId))).ToList();
             }
+            clock.Lap("history");
             var projectModels = entityType == EntityTypes.Observation ? await models.PricesAsync(projectId, ct) : [];
+            clock.Lap("models");
             foreach (var (entityId, events) in fresh)
             {
                 var ok = entityType switch
@@ -116,9 +119,10 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
                 };
                 if (ok && quarantined.Count > 0) released.AddRange(events.Where(e => quarantined.Contains((entityId, e.EventId))));
             }
+            clock.Lap("fold"); // the merge rule, usage (tokenizing when no usage was sent) and cost
         }
         (observations, scores) = await OfDeletedTracesDeletedAsync(observations, scores, ct);
-        var folded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        clock.Lap("deleted-check");
         Task Refused<T>(string entityType, T row) where T : IMergedRow, IProjectRow
         {
             foreach (var e in roundEvents.GetValueOrDefault((row.ProjectId, entityType, row.Id)) ?? []) quarantine.Add(e, "row refused by ClickHouse");
@@ -128,10 +132,12 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
             store.InsertIsolatingAsync("traces", traces, (r, _) => Refused(EntityTypes.Trace, r), ct),
             store.InsertIsolatingAsync("observations", observations, (r, _) => Refused(EntityTypes.Observation, r), ct),
             store.InsertIsolatingAsync("scores", scores, (r, _) => Refused(EntityTypes.Score, r), ct));
+        clock.Lap("insert");
         if (released.Count > 0) await store.SetQuarantineAsync(released, null, ct);
         await quarantine.StoreAsync(store, deadLetters, log, ct);
-        log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms (log {Logged} ms, history+fold {Folded} ms)",
-            logRows.Count, traces.Count, observations.Count, scores.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, logged, folded - logged);
+        clock.Lap("quarantine");
+        log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms: {Stages}",
+            logRows.Count, traces.Count, observations.Count, scores.Count, clock.TotalMs, clock.ToString());
     }
 
     /// <summary>
@@ -222,4 +228,31 @@ public static class IngestBatchHandler
         // Rare (events in flight while their project is deleted) and final: say so.
         else log.LogWarning("Dropped a batch of {Count} events: project {ProjectId} is deleted", batch.Events.Count, batch.ProjectId);
     }
+}
+
+/// <summary>
+/// Where a round's time goes, by stage (laps of one stage added up across the round's entity types); logged at debug
+/// level with each round. <c>docs/ingestion-profile.md</c> adds these up over a benchmark run.
+/// </summary>
+sealed class RoundClock
+{
+    readonly long _started = Stopwatch.GetTimestamp();
+    readonly List<(string Stage, double Ms)> _stages = [];
+    long _last;
+
+    public RoundClock() => _last = _started;
+
+    public void Lap(string stage)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var ms = Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds;
+        var i = _stages.FindIndex(s => s.Stage == stage);
+        if (i < 0) _stages.Add((stage, ms));
+        else _stages[i] = (stage, _stages[i].Ms + ms);
+        _last = now;
+    }
+
+    public double TotalMs => Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+
+    public override string ToString() => string.Join(" ", _stages.Select(s => $"{s.Stage}={s.Ms.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}"));
 }
