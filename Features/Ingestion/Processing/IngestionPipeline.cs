@@ -136,8 +136,10 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
         if (released.Count > 0) await store.SetQuarantineAsync(released, null, ct);
         await quarantine.StoreAsync(store, deadLetters, log, ct);
         clock.Lap("quarantine");
-        log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms: {Stages}",
-            logRows.Count, traces.Count, observations.Count, scores.Count, clock.TotalMs, clock.ToString());
+        // The stage text is built only when debug logging is on: this runs once per round on the write path.
+        if (log.IsEnabled(LogLevel.Debug))
+            log.LogDebug("Stored {Events} events ({Traces} traces, {Observations} observations, {Scores} scores) in {Ms} ms: {Stages}",
+                logRows.Count, traces.Count, observations.Count, scores.Count, clock.TotalMs, clock.ToString());
     }
 
     /// <summary>

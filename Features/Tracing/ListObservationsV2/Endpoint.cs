@@ -1,13 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using FastEndpoints;
 using FluentValidation;
-using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListObservationsV2;
 
@@ -64,7 +64,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
         if (rows.Count > r.Limit)
         {
             var last = page[^1];
-            next = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Cursor(Values.IsoMs(last.StartTime), last.TraceId, last.Id), JsonSerializerOptions.Web));
+            next = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Cursor(UtcTimestampConverter.Text(last.StartTime), last.TraceId, last.Id), JsonSerializerOptions.Web));
         }
         await Send.OkAsync(new Response(page.Select(o => View(o, fields, r.ExpandMetadata, models, traces.GetValueOrDefault(o.TraceId))).ToList(), new CursorMeta(next)), ct);
     }
@@ -87,7 +87,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
         var full = ApiViews.ObservationNode(o, models);
         var view = new JsonObject
         {
-            ["id"] = o.Id, ["traceId"] = o.TraceId, ["startTime"] = Values.IsoMs(o.StartTime), ["endTime"] = full["endTime"]?.DeepClone(),
+            ["id"] = o.Id, ["traceId"] = o.TraceId, ["startTime"] = UtcTimestampConverter.Text(o.StartTime), ["endTime"] = full["endTime"]?.DeepClone(),
             ["projectId"] = o.ProjectId, ["parentObservationId"] = o.ParentObservationId, ["type"] = o.Type,
             ["modelId"] = o.InternalModelId, ["inputPrice"] = full["inputPrice"]?.DeepClone(), ["outputPrice"] = full["outputPrice"]?.DeepClone(), ["totalPrice"] = full["totalPrice"]?.DeepClone(),
         };

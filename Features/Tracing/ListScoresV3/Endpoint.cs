@@ -1,13 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using FastEndpoints;
 using FluentValidation;
-using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Errors;
+using Langfuse.Infrastructure.Http;
 
 namespace Langfuse.Features.Tracing.ListScoresV3;
 
@@ -73,8 +73,8 @@ sealed class Endpoint(LatestRows latestRows) : Endpoint<Request, Response>
                 "CORRECTION" => JsonValue.Create(s.LongStringValue),
                 _ => JsonValue.Create(s.StringValue),
             },
-            ["timestamp"] = Values.IsoMs(s.Timestamp), ["environment"] = s.Environment,
-            ["createdAt"] = Values.IsoMs(s.CreatedAt), ["updatedAt"] = Values.IsoMs(s.UpdatedAt),
+            ["timestamp"] = UtcTimestampConverter.Text(s.Timestamp), ["environment"] = s.Environment,
+            ["createdAt"] = UtcTimestampConverter.Text(s.CreatedAt), ["updatedAt"] = UtcTimestampConverter.Text(s.UpdatedAt),
         };
         if (fields.Contains("details"))
         {
