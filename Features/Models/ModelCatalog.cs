@@ -8,7 +8,7 @@ namespace Langfuse.Features.Models;
 
 public sealed record ModelPrice(string Id, string ModelName, string MatchPattern, string? Tokenizer, Dictionary<string, decimal> Prices)
 {
-    internal Regex Pattern { get; } = new(MatchPattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+    public Regex Pattern { get; init; } = ModelRegex.ForMatching(MatchPattern);
 }
 
 /// <summary>
@@ -30,7 +30,7 @@ public sealed class ModelCatalog
     {
         using var stream = typeof(ModelCatalog).Assembly.GetManifestResourceStream("default-model-prices.json")!;
         var file = JsonSerializer.Deserialize<PriceFile>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-        _builtIn = file.Models;
+        _builtIn = file.Models.Select(m => m with { Pattern = ModelRegex.Trusted(m.MatchPattern) }).ToList();
         _byId = _builtIn.ToDictionary(m => m.Id);
         Source = $"{file.Source} ({file.Date})";
     }

@@ -1,6 +1,6 @@
 using Langfuse.Features.Tracing.Dashboard;
 
-namespace Langfuse.UnitTests.Tracing;
+namespace Langfuse.UnitTests.Tracing.Dashboard;
 
 /// <summary>The dashboard's latency percentiles come from summed logarithmic bins: they must stay within 0.5%.</summary>
 public sealed class LatencyHistogramTests

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Features.Tracing.Storage;
 
-namespace Langfuse.UnitTests.Tracing.Processing;
+namespace Langfuse.UnitTests.Ingestion.Processing;
 
 /// <summary>Langfuse's merge rule on one entity's events, whatever order and however often they arrive.</summary>
 public sealed class EventFolderTests

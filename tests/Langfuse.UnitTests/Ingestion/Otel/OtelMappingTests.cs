@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Langfuse.Features.Ingestion.Otel;
 
-namespace Langfuse.UnitTests.Otel;
+namespace Langfuse.UnitTests.Ingestion.Otel;
 
 /// <summary>The attribute conventions of the common instrumentations, mapped as Langfuse maps them (ingestion.md §5.3–5.4).</summary>
 public sealed class OtelMappingTests

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Langfuse.Features.Models;
 using Langfuse.Features.Ingestion.Pricing;
 
-namespace Langfuse.UnitTests.Tracing.Pricing;
+namespace Langfuse.UnitTests.Ingestion.Pricing;
 
 /// <summary>Usage and cost of an observation as Langfuse computes them: provided figures first, else tokenized and priced.</summary>
 public sealed class UsageCalculatorTests
