@@ -66,13 +66,17 @@ public sealed class ClickHouseGateway : IDisposable
             AutomaticDecompression = DecompressionMethods.GZip,
             ConnectTimeout = TimeSpan.FromSeconds(3),
         };
-        if (Pool.MaxExecutionSeconds is not null || Pool.MaxMemoryBytes is not null)
+        var settingsPerQuery = new Dictionary<string, object>
         {
-            var limits = new Dictionary<string, object>();
-            if (Pool.MaxExecutionSeconds is { } seconds) limits["max_execution_time"] = seconds;
-            if (Pool.MaxMemoryBytes is { } bytes) limits["max_memory_usage"] = bytes;
-            _queryOptions = new QueryOptions { CustomSettings = limits };
-        }
+            // The default read buffer is 1 MB per column per part read: a trace lookup touching a few parts of a
+            // 30-column table allocated 124 MB for 4,500 rows, and during ingestion those allocations (kernel time
+            // as much as user time) were ClickHouse's largest load. 64 KB: 9.7 MB for the same lookup, and scans of
+            // a million rows ran 20 % faster here, not slower (measured on both; docs/ingestion-profile.md).
+            ["max_read_buffer_size"] = 65536,
+        };
+        if (Pool.MaxExecutionSeconds is { } seconds) settingsPerQuery["max_execution_time"] = seconds;
+        if (Pool.MaxMemoryBytes is { } bytes) settingsPerQuery["max_memory_usage"] = bytes;
+        _queryOptions = new QueryOptions { CustomSettings = settingsPerQuery };
         var url = settings.ClickHouseUrl;
         _client = new ClickHouseClient(new ClickHouseClientSettings
         {

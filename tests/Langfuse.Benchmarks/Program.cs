@@ -9,13 +9,14 @@ using Microsoft.Extensions.Configuration;
 // End-to-end ingestion benchmark: starts the service as its own process (Release build) on the stores bench.sh
 // started, drives it over HTTP with batches of 100 mixed events, and reports throughput, request latency,
 // time from 207 to a readable trace, and the service's peak memory.
-// Usage: ingestion [--seconds N] [--clients N] [--rate events/s]  |  prompts [--seconds N] [--rate requests/s]
+// Usage: ingestion [--seconds N] [--rate events/s, open loop | --rate 0 --clients N, closed loop]  |  prompts [--seconds N] [--rate requests/s]
 var seconds = ArgInt("--seconds", 60);
 var clients = ArgInt("--clients", 8);
 var rate = ArgInt("--rate", 5000);
 if (args.Length > 0 && args[0] == "prompts") seconds = ArgInt("--seconds", 30); // events/s offered in total; 0 = as fast as the clients can go
 var appDll = Environment.GetEnvironmentVariable("BENCH_APP_DLL") ?? throw new InvalidOperationException("BENCH_APP_DLL is not set (run ./bench.sh)");
 var port = ArgInt("--port", 3999);
+var probesOn = Environment.GetEnvironmentVariable("BENCH_PROBES") != "0";
 // The reads benchmark's web-app user (owner of the bench organization), created by the service at start-up.
 const string BenchUserEmail = "bench@local.test";
 const string BenchUserPassword = "bench password 1!";
@@ -55,12 +56,17 @@ if (args.Length > 0 && args[0] == "prompts") return await PromptsBenchmark();
 if (args.Length > 0 && args[0] == "otel") return await OtelBenchmark();
 if (args.Length > 0 && args[0] == "reads") return await ReadsBenchmark();
 
+var rawRate = await RawInsertRate();
+Console.WriteLine($"ClickHouse inserts {rawRate:N0} raw event-log rows/s on this machine");
 Console.WriteLine($"Warming up (5 s) ...");
-await Load(TimeSpan.FromSeconds(5), clients, record: false);
+var warmup = await Load(TimeSpan.FromSeconds(5), clients, record: false);
 var idleishRss = Rss(service.Id);
 if (idleishRss == 0) { await Task.Delay(300); idleishRss = Rss(service.Id); }
-Console.WriteLine($"Measuring for {seconds} s with {clients} concurrent clients, 100 events per request, offered load {(rate > 0 ? rate.ToString("N0") + " events/s" : "unlimited")} ...");
-var warmupObservations = await CountStoredObservations();
+Console.WriteLine(rate > 0
+    ? $"Measuring for {seconds} s, open loop: {rate:N0} events/s offered as requests of 100 events sent when due, however many are in flight ..."
+    : $"Measuring for {seconds} s, closed loop: {clients} clients each sending its next request of 100 events when the last is answered ...");
+// The warm-up's own backlog may still be draining: the drain below waits for its observations too.
+var warmupObservations = warmup.TotalObservations;
 var result = await Load(TimeSpan.FromSeconds(seconds), clients, record: true);
 
 // Drain: wait until every accepted observation is stored.
@@ -73,6 +79,7 @@ while (drainWatch.Elapsed < TimeSpan.FromMinutes(5))
     await Task.Delay(200);
 }
 var storeSeconds = result.Elapsed.TotalSeconds + drainWatch.Elapsed.TotalSeconds;
+await result.Probes;
 stopSampling.Cancel();
 await sampler;
 
@@ -82,9 +89,10 @@ Console.WriteLine();
 Console.WriteLine($"| metric | value |");
 Console.WriteLine($"|---|---|");
 Console.WriteLine($"| events accepted | {result.Events:N0} in {result.Elapsed.TotalSeconds:F1} s = **{result.Events / result.Elapsed.TotalSeconds:N0} events/s** |");
-Console.WriteLine($"| events stored (accepted → all in ClickHouse) | {result.Events / storeSeconds:N0} events/s (backlog drained {drainWatch.Elapsed.TotalSeconds:F1} s after load stopped; {storedObservations - warmupObservations:N0}/{result.TotalObservations:N0} observations) |");
-Console.WriteLine($"| request latency p50 / p99 / max | {P(latencies, 0.50):F1} / **{P(latencies, 0.99):F1}** / {latencies.LastOrDefault():F1} ms |");
-Console.WriteLine($"| 207 → trace readable with all observations p50 / p99 / max | {P(freshness, 0.50):F0} / **{P(freshness, 0.99):F0}** / {freshness.LastOrDefault():F0} ms ({freshness.Length} sampled traces) |");
+Console.WriteLine($"| ClickHouse's raw insert rate here (event-log rows as JSONEachRow, 20,000 per insert, measured before the load) | {rawRate:N0} rows/s |");
+Console.WriteLine($"| events stored (accepted → all in ClickHouse) | {result.Events / storeSeconds:N0} events/s = **{result.Events / storeSeconds / rawRate:P1} of the raw rate** (backlog drained {drainWatch.Elapsed.TotalSeconds:F1} s after load stopped; {storedObservations - warmupObservations:N0}/{result.TotalObservations:N0} observations) |");
+Console.WriteLine($"| request latency (from when it was due) p50 / p99 / max | {P(latencies, 0.50):F1} / **{P(latencies, 0.99):F1}** / {latencies.LastOrDefault():F1} ms |");
+Console.WriteLine($"| 207 → trace readable with all observations p50 / p99 / max | {Ms(P(freshness, 0.50))} / **{Ms(P(freshness, 0.99))}** / {Ms(freshness.LastOrDefault())} ms ({freshness.Length} sampled traces) |");
 Console.WriteLine($"| service memory (RSS) after warm-up / peak | {idleishRss / 1048576} MB / **{peakRss / 1048576} MB** |");
 Console.WriteLine($"| errors | {result.Errors} |");
 if (service.HasExited) { Console.Error.WriteLine("the service died during the run"); return 1; }
@@ -437,50 +445,73 @@ async Task<LoadResult> Load(TimeSpan duration, int concurrency, bool record)
 {
     var latencies = new List<double>();
     var freshness = new List<double>();
-    long events = 0, observations = 0, errors = 0, requests = 0;
+    long events = 0, observations = 0, errors = 0, requests = 0, lastProbeSlot = -1;
     var watch = Stopwatch.StartNew();
     var freshnessChecks = new List<Task>();
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+
+    // One request; its latency counts from when it was due (open loop) or sent (closed loop), so a slow service
+    // cannot hide its own queueing by delaying the next request (coordinated omission).
+    async Task Send(string body, List<string> traceIds, int observationCount, TimeSpan due)
     {
-        var random = new Random(worker * 7919 + (record ? 1 : 0));
-        var interval = rate > 0 ? TimeSpan.FromSeconds(100.0 * concurrency / rate) : TimeSpan.Zero;
-        var next = watch.Elapsed + interval * worker / concurrency;
-        while (watch.Elapsed < duration)
+        HttpResponseMessage response;
+        try { response = await http.PostAsync("/api/public/ingestion", new StringContent(body, Encoding.UTF8, "application/json")); }
+        catch (Exception) { Interlocked.Increment(ref errors); return; }
+        var ms = (watch.Elapsed - due).TotalMilliseconds;
+        var text = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 207 || text.Contains("\"status\":400")) { Interlocked.Increment(ref errors); return; }
+        var acceptedAt = Stopwatch.GetTimestamp();
+        Interlocked.Add(ref events, 100);
+        Interlocked.Add(ref observations, observationCount);
+        Interlocked.Increment(ref requests);
+        if (!record) return;
+        lock (latencies) latencies.Add(ms);
+        // Two sampled traces a second whatever the rate, so that the probes' reads stay a fixed, small load.
+        var slot = (long)(watch.Elapsed.TotalMilliseconds / 500);
+        if (probesOn && Interlocked.Exchange(ref lastProbeSlot, slot) != slot)
         {
-            if (interval > TimeSpan.Zero)
-            {
-                // Open loop: requests go out on schedule whether or not earlier ones were slow.
-                var wait = next - watch.Elapsed;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                next += interval;
-            }
-            var (body, traceIds, observationCount) = Batch(random);
-            var started = Stopwatch.GetTimestamp();
-            HttpResponseMessage response;
-            try { response = await http.PostAsync("/api/public/ingestion", new StringContent(body, Encoding.UTF8, "application/json")); }
-            catch (Exception) { Interlocked.Increment(ref errors); continue; }
-            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var text = await response.Content.ReadAsStringAsync();
-            if ((int)response.StatusCode != 207 || text.Contains("\"status\":400")) { Interlocked.Increment(ref errors); continue; }
-            var acceptedAt = Stopwatch.GetTimestamp();
-            Interlocked.Add(ref events, 100);
-            Interlocked.Add(ref observations, observationCount);
-            var n = Interlocked.Increment(ref requests);
-            if (!record) continue;
-            lock (latencies) latencies.Add(ms);
-            if (n % 20 == 0)
-            {
-                var check = CheckFreshness(traceIds[0], acceptedAt);
-                lock (freshnessChecks) freshnessChecks.Add(check.ContinueWith(t => { if (t.Result is { } f) lock (freshness) freshness.Add(f); }));
-            }
+            var check = CheckFreshness(traceIds[0], acceptedAt);
+            lock (freshnessChecks) freshnessChecks.Add(check.ContinueWith(t => { lock (freshness) freshness.Add(t.Result); }));
         }
-    }));
+    }
+
+    if (rate > 0)
+    {
+        // Open loop: request i is due at i × (100 events / rate) and goes out then, however many are still in flight.
+        var random = new Random(record ? 1 : 0);
+        var interval = TimeSpan.FromSeconds(100.0 / rate);
+        var inFlight = new List<Task>();
+        for (var i = 0; ; i++)
+        {
+            var due = interval * i;
+            if (due >= duration) break;
+            var (body, traceIds, observationCount) = Batch(random);
+            var wait = due - watch.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            inFlight.Add(Send(body, traceIds, observationCount, due));
+        }
+        await Task.WhenAll(inFlight);
+    }
+    else
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var random = new Random(worker * 7919 + (record ? 1 : 0));
+            while (watch.Elapsed < duration)
+            {
+                var (body, traceIds, observationCount) = Batch(random);
+                await Send(body, traceIds, observationCount, watch.Elapsed);
+            }
+        }));
     var elapsed = watch.Elapsed;
-    await Task.WhenAll(freshnessChecks);
-    return new LoadResult(events, observations, errors, elapsed, latencies, freshness);
+    // The sampled traces are still being probed: the caller measures the drain first, then awaits them.
+    Task probes;
+    lock (freshnessChecks) probes = Task.WhenAll(freshnessChecks.ToList());
+    return new LoadResult(events, observations, errors, elapsed, latencies, freshness, probes);
 }
 
-async Task<double?> CheckFreshness(string traceId, long acceptedAt)
+// Time from 207 to the whole trace being readable. Polled every 100 ms for the first 2 s, then every second: a
+// backlog must not multiply the probes' own reads (at 10 polls a second each, a 30 s backlog once made the probes
+// ClickHouse's largest load). A trace still incomplete after 30 s counts as infinitely late in the percentiles.
+async Task<double> CheckFreshness(string traceId, long acceptedAt)
 {
     var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
     var last = "";
@@ -496,10 +527,10 @@ async Task<double?> CheckFreshness(string traceId, long acceptedAt)
             if (observations.Count == 6 && trace["scores"]!.AsArray().Count == 1 && updated >= 2)
                 return Stopwatch.GetElapsedTime(acceptedAt).TotalMilliseconds;
         }
-        await Task.Delay(100);
+        await Task.Delay(Stopwatch.GetElapsedTime(acceptedAt) < TimeSpan.FromSeconds(2) ? 100 : 1000);
     }
     if (Interlocked.Increment(ref freshnessFailures) <= 3) Console.Error.WriteLine($"trace {traceId} not complete after 30 s (last status {last})");
-    return null;
+    return double.PositiveInfinity;
 }
 
 // 100 events: 10 traces × (trace, 3 spans, 2 generations with usage, 1 event, 2 span updates, 1 score).
@@ -543,6 +574,43 @@ static string Text(Random random)
     var sb = new StringBuilder(520);
     while (sb.Length < 500) sb.Append(words, random.Next(0, 40), 40);
     return sb.ToString();
+}
+
+// The reference the stored rate is reported against: how fast ClickHouse itself takes rows shaped like the event
+// log (this benchmark's own events as bodies) straight over HTTP, into a scratch copy of the table.
+async Task<double> RawInsertRate()
+{
+    var random = new Random(42);
+    var lines = new List<string>();
+    while (lines.Count < 200_000)
+        foreach (var e in JsonNode.Parse(Batch(random).Body)!["batch"]!.AsArray())
+            lines.Add(new JsonObject
+            {
+                ["project_id"] = "raw-reference", ["entity_type"] = "observation", ["entity_id"] = Guid.NewGuid().ToString(), ["event_id"] = e!["id"]!.GetValue<string>(),
+                ["event_type"] = e["type"]!.GetValue<string>(), ["event_ts"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ["received_at"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                ["body"] = e["body"]!.ToJsonString(),
+            }.ToJsonString());
+    await ClickHouse("DROP TABLE IF EXISTS bench_raw_events");
+    await ClickHouse("CREATE TABLE bench_raw_events AS ingestion_events");
+    var watch = Stopwatch.StartNew();
+    foreach (var chunk in lines.Chunk(20_000))
+        await ClickHouse("INSERT INTO bench_raw_events FORMAT JSONEachRow\n" + string.Join('\n', chunk));
+    var rate = lines.Count / watch.Elapsed.TotalSeconds;
+    await ClickHouse("DROP TABLE bench_raw_events");
+    return rate;
+}
+
+async Task<string> ClickHouse(string sql)
+{
+    using var ch = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+    var url = Environment.GetEnvironmentVariable("CLICKHOUSE_URL")!.TrimEnd('/') + "/?database=" + Environment.GetEnvironmentVariable("CLICKHOUSE_DB");
+    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(sql) };
+    request.Headers.Add("X-ClickHouse-User", Environment.GetEnvironmentVariable("CLICKHOUSE_USER"));
+    request.Headers.Add("X-ClickHouse-Key", Environment.GetEnvironmentVariable("CLICKHOUSE_PASSWORD"));
+    using var response = await ch.SendAsync(request);
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ClickHouse: {text}");
+    return text;
 }
 
 async Task<long> CountStoredObservations()
@@ -600,6 +668,8 @@ static long Rss(int pid)
     catch (Exception e) { Console.Error.WriteLine($"cannot read memory of {pid}: {e.Message}"); return 0; }
 }
 
+static string Ms(double ms) => double.IsInfinity(ms) ? "> 30000" : ms.ToString("F0");
+
 static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
 int ArgInt(string name, int fallback)
@@ -608,4 +678,4 @@ int ArgInt(string name, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
 }
 
-sealed record LoadResult(long Events, long TotalObservations, long Errors, TimeSpan Elapsed, List<double> Latencies, List<double> Freshness);
+sealed record LoadResult(long Events, long TotalObservations, long Errors, TimeSpan Elapsed, List<double> Latencies, List<double> Freshness, Task Probes);
