@@ -71,7 +71,8 @@ public sealed class RedisStreamsMetrics
     readonly RedisStreamsOptions _options;
     readonly ConcurrentDictionary<string, QueueStats> _latest = new();
 
-    public sealed record QueueStats(long Length, long Pending, long DeadLetters);
+    /// <param name="OldestAgeSeconds">Age of the oldest entry not yet acknowledged (0 when the stream is empty): how far behind the workers are.</param>
+    public sealed record QueueStats(long Length, long Pending, long DeadLetters, double OldestAgeSeconds);
 
     public RedisStreamsMetrics(IConnectionMultiplexer redis, RedisStreamsOptions options, IMeterFactory meters)
     {
@@ -81,6 +82,8 @@ public sealed class RedisStreamsMetrics
         meter.CreateObservableGauge("langfuse.queue.length", () => Measure(s => s.Length), description: "Entries in the Redis stream not yet acknowledged");
         meter.CreateObservableGauge("langfuse.queue.pending", () => Measure(s => s.Pending), description: "Entries delivered to a consumer and not yet acknowledged");
         meter.CreateObservableGauge("langfuse.queue.dead_letters", () => Measure(s => s.DeadLetters), description: "Entries moved to the dead-letter stream");
+        meter.CreateObservableGauge("langfuse.queue.oldest_age", () => _latest.Select(kv => new Measurement<double>(kv.Value.OldestAgeSeconds, new KeyValuePair<string, object?>("queue", kv.Key))),
+            unit: "s", description: "Age of the oldest entry not yet acknowledged");
     }
 
     IEnumerable<Measurement<long>> Measure(Func<QueueStats, long> pick) =>
@@ -94,10 +97,16 @@ public sealed class RedisStreamsMetrics
         long pending = 0;
         try { pending = (await db.StreamPendingAsync(_options.StreamKey(queue), _options.ConsumerGroup)).PendingMessageCount; }
         catch (RedisServerException) { } // no group yet
-        var stats = new QueueStats(await length, pending, await dead);
+        // Acknowledged entries are deleted, so the stream's first entry is the oldest one waiting; its id starts
+        // with the millisecond it was added.
+        var first = await db.StreamRangeAsync(_options.StreamKey(queue), "-", "+", 1);
+        var age = first.Length == 0 ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - AddedAtMs(first[0].Id)) / 1000.0);
+        var stats = new QueueStats(await length, pending, await dead, age);
         _latest[queue] = stats;
         return stats;
     }
+
+    static long AddedAtMs(RedisValue id) => long.TryParse(((string?)id ?? "").Split('-')[0], out var ms) ? ms : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     internal async Task SampleAsync(CancellationToken stop)
     {

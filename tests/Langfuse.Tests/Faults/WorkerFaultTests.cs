@@ -63,6 +63,20 @@ public sealed class WorkerFaultTests(WorkerFaultFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_shows_the_backlog_and_its_age_until_a_worker_stores_it()
+    {
+        // This host accepts but does not consume: what it accepts waits until a worker runs.
+        (await app.Host.IngestAsync(_project, Event("trace-create", new { id = Guid.NewGuid().ToString(), name = "waiting" }))).Status.ShouldBe(207);
+        async Task<System.Text.Json.JsonElement> Backlog() => (await app.Host.GetAsync(null, "/api/public/health")).Body.GetProperty("ingestion");
+        await Eventually.Async(async () => (await Backlog()) is var b && b.GetProperty("waiting").GetInt64() >= 1 && b.GetProperty("oldestAgeSeconds").GetDouble() >= 1,
+            TimeSpan.FromSeconds(20), "health did not show a batch waiting for a second");
+
+        await using var worker = await ServiceProcess.StartAsync(app.WorkerEnvironment);
+        await Eventually.Async(async () => (await Backlog()) is var b && b.GetProperty("waiting").GetInt64() == 0 && b.GetProperty("oldestAgeSeconds").GetDouble() == 0,
+            TimeSpan.FromSeconds(60), "health still showed a backlog after a worker ran");
+    }
+
+    [Fact]
     public async Task A_poison_entry_is_dead_lettered_with_its_reason_and_blocks_nothing_else()
     {
         await using var redis = await app.Redis.ConnectAsync();

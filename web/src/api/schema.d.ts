@@ -1225,7 +1225,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /api/public/health: 200 when Postgres, ClickHouse and Redis all answer; 503 naming the ones that do not. */
+        /**
+         * GET /api/public/health: 200 when Postgres, ClickHouse and Redis all answer; 503 naming the ones that do not. Both
+         *     carry, for operators, the ingestion backlog: events accepted and not yet stored, and how old the oldest is.
+         */
         get: operations["LangfuseFeaturesHealthGetHealthEndpoint"];
         put?: never;
         post?: never;
@@ -2484,6 +2487,24 @@ export interface components {
             status: string;
             version: string;
             message: string | null;
+            ingestion: components["schemas"]["LangfuseFeaturesHealthGetHealthIngestionBacklog"] | null;
+        };
+        LangfuseFeaturesHealthGetHealthIngestionBacklog: {
+            /**
+             * Format: int64
+             * @description Batches accepted and not yet stored (each holds the events of one request).
+             */
+            waiting: number;
+            /**
+             * Format: double
+             * @description How long the oldest of them has waited: 0 when none waits.
+             */
+            oldestAgeSeconds: number;
+            /**
+             * Format: int64
+             * @description Batches set aside after repeated failures, listed by dead-letters.
+             */
+            deadLetters: number;
         };
         /** @description A page of a dataset list. */
         LangfuseFeaturesDatasetsDatasetPageOfDatasetWithItemIds: {
