@@ -11,7 +11,7 @@ public class ApiProblem(int status, string message) : Exception(message)
     public string ErrorName => Status switch
     {
         401 => "UnauthorizedError", 403 => "ForbiddenError", 404 => "LangfuseNotFoundError", 409 => "LangfuseConflictError",
-        410 => "GoneError", 429 => "TooManyRequestsError", 503 => "ServiceUnavailableError", _ => "InvalidRequestError",
+        410 => "GoneError", 413 => "PayloadTooLargeError", 429 => "TooManyRequestsError", 503 => "ServiceUnavailableError", _ => "InvalidRequestError",
     };
 
     /// <summary>Seconds to send as Retry-After (with 429s).</summary>

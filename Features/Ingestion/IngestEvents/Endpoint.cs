@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastEndpoints;
+using FluentValidation;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;
@@ -9,51 +10,26 @@ namespace Langfuse.Features.Ingestion.IngestEvents;
 
 /// <summary>
 /// POST /api/public/ingestion: Langfuse's batch API. Each event is validated on its own; the valid ones go to the
-/// Redis stream in one entry, and only once Redis has them does the 207 report them as 201. The body is read as a
-/// JSON document, not bound to <see cref="IngestionRequest"/> (which documents it): binding fails a whole request for
-/// one bad event, while the contract is that each event succeeds or fails alone; and each accepted event's body goes
-/// to the stream as the bytes it came in, never re-serialised.
+/// Redis stream in one entry, and only once Redis has them does the 207 report them as 201.
 /// </summary>
-sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : EndpointWithoutRequest<IngestionResponse>
+sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : Endpoint<IngestionRequest, IngestionResponse>
 {
-    public const long MaxBodyBytes = 4_718_592; // 4.5 MB, Langfuse's (Next.js) limit
-
     public override void Configure()
     {
         Post("/api/public/ingestion");
         Policies(ApiKeyAuthenticationHandler.ScoresPolicy); // Bearer public keys may send score events
+        RequestBinder(new IngestionRequest.Binder());
         Description(d => d.WithTags("Ingestion").Accepts<IngestionRequest>("application/json").Produces<IngestionResponse>(207).Produces(400).Produces(413));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(IngestionRequest r, CancellationToken ct)
     {
         var scope = HttpContext.Project();
-        var body = await BodyReader.ReadJsonAsync(HttpContext, MaxBodyBytes, ct);
-        if (body.Error is not null)
-        {
-            await BodyReader.SendErrorAsync(HttpContext, body, ct);
-            return;
-        }
-        using var document = body.Document!;
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
-        {
-            HttpContext.Response.StatusCode = 400;
-            await HttpContext.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { "batch: Expected array" } }, ct);
-            return;
-        }
-        if (batch.GetArrayLength() > EventValidator.MaxEvents)
-        {
-            HttpContext.Response.StatusCode = 400;
-            await HttpContext.Response.WriteAsJsonAsync(new { message = "Invalid request data", errors = new[] { $"batch: at most {EventValidator.MaxEvents} events per request" } }, ct);
-            return;
-        }
-
         var successes = new List<IngestionSuccess>();
         var errors = new List<IngestionError>();
         var accepted = new List<AcceptedEvent>();
         var acceptedIds = new List<string>();
-        foreach (var item in batch.EnumerateArray())
+        foreach (var item in r.Batch)
         {
             var eventId = JsonText.SafeString(item, "id") ?? "unknown";
             var type = JsonText.SafeString(item, "type");
@@ -88,8 +64,46 @@ sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : E
     }
 }
 
-/// <summary>Langfuse's IngestionRequest: events (trace-create, span-update, score-create, …) and optional SDK metadata.</summary>
-public sealed record IngestionRequest(IReadOnlyList<JsonElement> Batch, JsonElement? Metadata);
+/// <summary>
+/// Langfuse's IngestionRequest: events (trace-create, span-update, score-create, …) and optional SDK metadata. Only
+/// the envelope is validated here (a batch, of at most <see cref="EventValidator.MaxEvents"/> events): each event
+/// succeeds or fails on its own in the handler, which is why the events stay JSON rather than typed records, where one
+/// bad event would fail the whole request's binding.
+/// </summary>
+public sealed record IngestionRequest(IReadOnlyList<JsonElement> Batch, JsonElement? Metadata)
+{
+    public const long MaxBodyBytes = 4_718_592; // 4.5 MB, Langfuse's (Next.js) limit
+
+    /// <summary>
+    /// Parses the body once, with the guards every JSON body has (gzip, 4.5 MB → 413, valid JSON → 400): the events
+    /// are elements of that one document, and each accepted event's body goes to the stream as the text it came in,
+    /// never re-serialised. The document lives as long as the request.
+    /// </summary>
+    public sealed class Binder : IRequestBinder<IngestionRequest>
+    {
+        public async ValueTask<IngestionRequest> BindAsync(BinderContext ctx, CancellationToken ct)
+        {
+            var body = await BodyReader.ReadJsonAsync(ctx.HttpContext, MaxBodyBytes, ct);
+            if (body.Error is not null) throw new ApiProblem(body.Status, body.Error);
+            ctx.HttpContext.Response.RegisterForDispose(body.Document!);
+            var root = body.Document!.RootElement;
+            // A missing or non-array batch binds as null, which the validator names (the contract requires one).
+            if (root.ValueKind != JsonValueKind.Object) return new IngestionRequest(null!, null);
+            var batch = root.TryGetProperty("batch", out var b) && b.ValueKind == JsonValueKind.Array ? b.EnumerateArray().ToList() : null;
+            return new IngestionRequest(batch!, root.TryGetProperty("metadata", out var m) ? m : null);
+        }
+    }
+
+    public sealed class Validator : Validator<IngestionRequest>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Batch).NotNull().WithMessage("Expected array of events");
+            RuleFor(r => r.Batch.Count).LessThanOrEqualTo(EventValidator.MaxEvents).OverridePropertyName("batch")
+                .WithMessage($"at most {EventValidator.MaxEvents} events per request").When(r => r.Batch is not null);
+        }
+    }
+}
 
 /// <summary>Langfuse's IngestionResponse: each event's outcome.</summary>
 public sealed record IngestionResponse(IReadOnlyList<IngestionSuccess> Successes, IReadOnlyList<IngestionError> Errors);

@@ -1130,10 +1130,7 @@ export interface paths {
         put?: never;
         /**
          * POST /api/public/ingestion: Langfuse's batch API. Each event is validated on its own; the valid ones go to the
-         *     Redis stream in one entry, and only once Redis has them does the 207 report them as 201. The body is read as a
-         *     JSON document, not bound to IngestionRequest (which documents it): binding fails a whole request for
-         *     one bad event, while the contract is that each event succeeds or fails alone; and each accepted event's body goes
-         *     to the stream as the bytes it came in, never re-serialised.
+         *     Redis stream in one entry, and only once Redis has them does the 207 report them as 201.
          */
         post: operations["LangfuseFeaturesIngestionIngestEventsEndpoint"];
         delete?: never;
@@ -2446,7 +2443,12 @@ export interface components {
             message: string;
             error: string | null;
         };
-        /** @description Langfuse's IngestionRequest: events (trace-create, span-update, score-create, …) and optional SDK metadata. */
+        /**
+         * @description Langfuse's IngestionRequest: events (trace-create, span-update, score-create, …) and optional SDK metadata. Only
+         *     the envelope is validated here (a batch, of at most MaxEvents events): each event
+         *     succeeds or fails on its own in the handler, which is why the events stay JSON rather than typed records, where one
+         *     bad event would fail the whole request's binding.
+         */
         LangfuseFeaturesIngestionIngestEventsIngestionRequest: {
             batch: unknown[];
             metadata: unknown;
