@@ -18,6 +18,7 @@ public static class IngestionModule
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<UsageCalculator>();
         services.AddSingleton<RowMapper>();
+        services.AddSingleton<EventLog>();
         services.AddSingleton<IngestionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionPipeline>());
         return services;

@@ -1,4 +1,4 @@
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 
 namespace Langfuse.Features.Tracing;
 

@@ -226,7 +226,7 @@ async Task<int> ReadsBenchmark()
     var traceCount = (int)(1_000_000 * scale);
     var settings = Langfuse.Infrastructure.Configuration.LangfuseSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddEnvironmentVariables().Build());
     using var gateway = new Langfuse.Infrastructure.ClickHouse.ClickHouseGateway(settings, settings.ClickHouseDatabase);
-    var store = new Langfuse.Features.Tracing.Storage.TracingStore(gateway, [new Langfuse.Features.Tracing.Metrics.DailyRollups(
+    var store = new Langfuse.Features.Tracing.Tables.TracingStore(gateway, [new Langfuse.Features.Tracing.Metrics.DailyRollups(
         StackExchange.Redis.ConnectionMultiplexer.Connect(settings.RedisConfiguration), Microsoft.Extensions.Logging.Abstractions.NullLogger<Langfuse.Features.Tracing.Metrics.DailyRollups>.Instance)]);
     var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     var start = end - 90L * 24 * 3600 * 1000;
@@ -248,9 +248,9 @@ async Task<int> ReadsBenchmark()
     await Parallel.ForEachAsync(Enumerable.Range(0, (traceCount + chunk - 1) / chunk), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (c, ct) =>
     {
         var random = new Random(c);
-        var traces = new List<Langfuse.Features.Tracing.Storage.TraceRow>();
-        var observations = new List<Langfuse.Features.Tracing.Storage.ObservationRow>();
-        var scores = new List<Langfuse.Features.Tracing.Storage.ScoreRow>();
+        var traces = new List<Langfuse.Features.Tracing.Tables.TraceRow>();
+        var observations = new List<Langfuse.Features.Tracing.Tables.ObservationRow>();
+        var scores = new List<Langfuse.Features.Tracing.Tables.ScoreRow>();
         for (var i = c * chunk; i < Math.Min(traceCount, (c + 1) * chunk); i++)
         {
             var id = $"trace-{i:D8}";

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Langfuse.Features.Tracing.Storage;
 
 namespace Langfuse.Features.Ingestion.Processing;
 

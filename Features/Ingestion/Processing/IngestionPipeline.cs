@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Messaging;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
@@ -15,7 +15,7 @@ namespace Langfuse.Features.Ingestion.Processing;
 /// the rest of the round, other projects' events included, is stored. A failure of a store fails the whole round,
 /// which is then retried as it is.
 /// </summary>
-public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, ProjectModels models, RedisStreamPublisher deadLetters,
+public sealed class IngestionPipeline(EventLog eventLog, TracingStore store, RowMapper mapper, ProjectModels models, RedisStreamPublisher deadLetters,
     ILogger<IngestionPipeline> log) : IHostedService
 {
     sealed record Pending(IngestBatch Batch, TaskCompletionSource Done);
@@ -78,7 +78,7 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
         var logRows = batches.SelectMany(b => b.Events.Select(e =>
             new EventLogRow(b.ProjectId, e.EntityType, e.EntityId, e.EventId, e.Type, e.TimestampMs, b.ReceivedAtMs, e.Body))).ToList();
         var quarantine = new Quarantine();
-        await store.InsertIsolatingAsync("ingestion_events", logRows, (row, reason) => { quarantine.Add(row, "event log: " + reason); return Task.CompletedTask; }, ct);
+        await eventLog.AppendAsync(logRows, (row, reason) => { quarantine.Add(row, "event log: " + reason); return Task.CompletedTask; }, ct);
         clock.Lap("log");
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -94,15 +94,15 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
             foreach (var (id, rows) in fresh) roundEvents[(projectId, entityType, id)] = rows;
             // Most entities are new: when the log holds no more events for an entity than this round wrote, the
             // round's own events are its whole history and the bodies need not be read back.
-            var counts = await store.CountsAsync(projectId, entityType, fresh.Keys, ct);
+            var counts = await eventLog.CountsAsync(projectId, entityType, fresh.Keys, ct);
             clock.Lap("counts");
             var older = fresh.Where(kv => counts.GetValueOrDefault(kv.Key) > (ulong)kv.Value.Count).Select(kv => kv.Key).ToList();
             var quarantined = new HashSet<(string EntityId, string EventId)>();
             if (older.Count > 0)
             {
-                quarantined = await store.QuarantinedAsync(projectId, entityType, older, ct);
+                quarantined = await eventLog.QuarantinedAsync(projectId, entityType, older, ct);
                 var inRound = fresh.SelectMany(kv => kv.Value.Select(e => (kv.Key, e.EventId))).ToHashSet();
-                foreach (var entity in (await store.HistoryAsync(projectId, entityType, older, ct)).GroupBy(h => h.EntityId))
+                foreach (var entity in (await eventLog.HistoryAsync(projectId, entityType, older, ct)).GroupBy(h => h.EntityId))
                     // Quarantined events stay out of later folds; one that this round brings again (a replay) is tried again.
                     fresh[entity.Key] = entity.Where(e => !quarantined.Contains((entity.Key, e.EventId)) || inRound.Contains((entity.Key, e.EventId))).ToList();
             }
@@ -133,8 +133,8 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
             store.InsertIsolatingAsync("observations", observations, (r, _) => Refused(EntityTypes.Observation, r), ct),
             store.InsertIsolatingAsync("scores", scores, (r, _) => Refused(EntityTypes.Score, r), ct));
         clock.Lap("insert");
-        if (released.Count > 0) await store.SetQuarantineAsync(released, null, ct);
-        await quarantine.StoreAsync(store, deadLetters, log, ct);
+        if (released.Count > 0) await eventLog.SetQuarantineAsync(released, null, ct);
+        await quarantine.StoreAsync(eventLog, deadLetters, log, ct);
         clock.Lap("quarantine");
         // The stage text is built only when debug logging is on: this runs once per round on the write path.
         if (log.IsEnabled(LogLevel.Debug))
@@ -188,11 +188,11 @@ public sealed class IngestionPipeline(TracingStore store, RowMapper mapper, Proj
         public bool Has(EventLogRow e) => _events.ContainsKey(Key(e));
         static string Key(EventLogRow e) => e.ProjectId + "\n" + e.EntityType + "\n" + e.EntityId + "\n" + e.EventId;
 
-        public async Task StoreAsync(TracingStore store, RedisStreamPublisher deadLetters, ILogger log, CancellationToken ct)
+        public async Task StoreAsync(EventLog eventLog, RedisStreamPublisher deadLetters, ILogger log, CancellationToken ct)
         {
             if (_events.Count == 0) return;
             foreach (var byReason in _events.Values.GroupBy(q => q.Reason))
-                await store.SetQuarantineAsync(byReason.Select(q => q.Event).ToList(), Shorten(byReason.Key), ct);
+                await eventLog.SetQuarantineAsync(byReason.Select(q => q.Event).ToList(), Shorten(byReason.Key), ct);
             foreach (var (e, reason) in _events.Values)
             {
                 log.LogWarning("Quarantined {EntityType} event {EventId} of project {ProjectId}: {Reason}", e.EntityType, e.EventId, e.ProjectId, reason);

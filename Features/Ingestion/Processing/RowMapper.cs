@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Langfuse.Features.Ingestion.Pricing;
 using Langfuse.Features.Models;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 
 namespace Langfuse.Features.Ingestion.Processing;
 

@@ -3,7 +3,7 @@ using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Organizations;
 using Langfuse.Features.Tracing.Filtering;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Http;

@@ -1,5 +1,5 @@
 using FastEndpoints;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 

@@ -1,5 +1,5 @@
 using Langfuse.Features.Ingestion;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.ClickHouse;
 using Wolverine.ErrorHandling;
 using Wolverine.Runtime.Handlers;

@@ -1,6 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 

@@ -1,5 +1,5 @@
 using FastEndpoints;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 
 namespace Langfuse.Features.Tracing.GetScoreV1;
 

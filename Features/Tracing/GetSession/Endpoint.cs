@@ -1,7 +1,6 @@
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Tracing.ListTraces;
-using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Tracing.Filtering;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Http;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using StackExchange.Redis;
 
 namespace Langfuse.Features.Tracing.Metrics;

@@ -1,7 +1,7 @@
 using FastEndpoints;
 using Langfuse.Features.Organizations;
 using Langfuse.Features.Tracing.DeleteTraces;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;

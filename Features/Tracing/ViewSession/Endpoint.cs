@@ -1,7 +1,6 @@
 using FastEndpoints;
 using Langfuse.Features.Organizations;
 using Langfuse.Features.Tracing.ListTraces;
-using Langfuse.Features.Tracing.Storage;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Http;

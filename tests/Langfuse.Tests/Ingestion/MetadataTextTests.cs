@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Langfuse.Features.Ingestion.Processing;
-using Langfuse.Features.Tracing.Storage;
+using Langfuse.Features.Tracing;
 
 namespace Langfuse.Tests.Ingestion;
 

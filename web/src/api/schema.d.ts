@@ -1595,10 +1595,10 @@ export interface components {
         LangfuseFeaturesTracingRemoveTraceRequest: Record<string, never>;
         LangfuseFeaturesTracingRemoveAnnotationRequest: Record<string, never>;
         LangfuseFeaturesTracingListTracesResponse: {
-            data: components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceListItem"][];
+            data: components["schemas"]["LangfuseFeaturesTracingPublicTraceListItem"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
-        LangfuseFeaturesTracingStoragePublicTraceListItem: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
+        LangfuseFeaturesTracingPublicTraceListItem: components["schemas"]["LangfuseFeaturesTracingPublicTrace"] & {
             htmlPath: string;
             /**
              * Format: double
@@ -1614,7 +1614,7 @@ export interface components {
             scores: string[];
         };
         /** @description Langfuse's Trace. */
-        LangfuseFeaturesTracingStoragePublicTrace: {
+        LangfuseFeaturesTracingPublicTrace: {
             id: string;
             projectId: string;
             /** Format: date-time */
@@ -1683,7 +1683,7 @@ export interface components {
             data: components["schemas"]["LangfuseFeaturesTracingListScoresPublicScoreWithTrace"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
-        LangfuseFeaturesTracingListScoresPublicScoreWithTrace: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"] & {
+        LangfuseFeaturesTracingListScoresPublicScoreWithTrace: components["schemas"]["LangfuseFeaturesTracingPublicScore"] & {
             trace: components["schemas"]["LangfuseFeaturesTracingListScoresScoreTrace"] | null;
         };
         /** @description The score's trace, as the list shows it (absent when the trace is not asked for or not found). */
@@ -1694,7 +1694,7 @@ export interface components {
             sessionId: string | null;
         };
         /** @description Langfuse's Score (v1 and v2 reads); stringValue only for categorical, boolean, text and correction scores. */
-        LangfuseFeaturesTracingStoragePublicScore: {
+        LangfuseFeaturesTracingPublicScore: {
             id: string;
             projectId: string;
             traceId: string | null;
@@ -1737,11 +1737,11 @@ export interface components {
         /** @description Langfuse's v2 observation list parameters. */
         LangfuseFeaturesTracingListObservationsV2Request: Record<string, never>;
         LangfuseFeaturesTracingListObservationsResponse: {
-            data: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
+            data: components["schemas"]["LangfuseFeaturesTracingPublicObservation"][];
             meta: components["schemas"]["LangfuseInfrastructureHttpPageMeta"];
         };
         /** @description Langfuse's ObservationsView: the observation with usage, cost, prices and timings. */
-        LangfuseFeaturesTracingStoragePublicObservation: {
+        LangfuseFeaturesTracingPublicObservation: {
             id: string;
             traceId: string;
             projectId: string;
@@ -1770,7 +1770,7 @@ export interface components {
             promptName: string | null;
             /** Format: int32 */
             promptVersion: number | null;
-            usage: components["schemas"]["LangfuseFeaturesTracingStoragePublicUsage"];
+            usage: components["schemas"]["LangfuseFeaturesTracingPublicUsage"];
             /** Format: int64 */
             promptTokens: number;
             /** Format: int64 */
@@ -1814,7 +1814,7 @@ export interface components {
             updatedAt: string;
         };
         /** @description Langfuse's deprecated Usage object, still read by the legacy SDKs; 0 tokens when unknown, as Langfuse answers. */
-        LangfuseFeaturesTracingStoragePublicUsage: {
+        LangfuseFeaturesTracingPublicUsage: {
             /** Format: int64 */
             input: number;
             /** Format: int64 */
@@ -1830,7 +1830,7 @@ export interface components {
             totalCost: number | null;
         };
         LangfuseFeaturesTracingListObservationsRequest: components["schemas"]["LangfuseInfrastructureHttpPageRequest"] & Record<string, never>;
-        LangfuseFeaturesTracingStoragePublicTraceWithDetails: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"] & {
+        LangfuseFeaturesTracingPublicTraceWithDetails: components["schemas"]["LangfuseFeaturesTracingPublicTrace"] & {
             htmlPath: string;
             /**
              * Format: double
@@ -1842,12 +1842,12 @@ export interface components {
              * @description -1 when metrics were not asked for.
              */
             totalCost: number;
-            observations: components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"][];
-            scores: components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"][];
+            observations: components["schemas"]["LangfuseFeaturesTracingPublicObservation"][];
+            scores: components["schemas"]["LangfuseFeaturesTracingPublicScore"][];
         };
         LangfuseFeaturesTracingGetTraceRequest: Record<string, never>;
         LangfuseFeaturesTracingGetSessionPublicSessionWithTraces: components["schemas"]["LangfuseFeaturesTracingListSessionsPublicSession"] & {
-            traces: components["schemas"]["LangfuseFeaturesTracingStoragePublicTrace"][];
+            traces: components["schemas"]["LangfuseFeaturesTracingPublicTrace"][];
         };
         LangfuseFeaturesTracingGetSessionRequest: Record<string, never>;
         LangfuseFeaturesTracingGetScoreRequest: Record<string, never>;
@@ -3541,7 +3541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicTraceWithDetails"];
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingPublicTraceWithDetails"];
                 };
             };
             /** @description Bad Request */
@@ -3669,7 +3669,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingPublicScore"];
                 };
             };
             /** @description Bad Request */
@@ -3759,7 +3759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicScore"];
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingPublicScore"];
                 };
             };
             /** @description Bad Request */
@@ -3804,7 +3804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LangfuseFeaturesTracingStoragePublicObservation"];
+                    "application/json": components["schemas"]["LangfuseFeaturesTracingPublicObservation"];
                 };
             };
             /** @description Bad Request */

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Langfuse.Features.Ingestion.Processing;
-using Langfuse.Features.Tracing.Storage;
 
 namespace Langfuse.UnitTests.Ingestion.Processing;
 

@@ -1,4 +1,4 @@
-namespace Langfuse.Features.Tracing.Storage;
+namespace Langfuse.Features.Tracing.Tables;
 
 /// <summary>
 /// The row that marks an entity deleted: is_deleted = 1 and a fold_version no fold can reach, so every read drops the

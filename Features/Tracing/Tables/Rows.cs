@@ -1,4 +1,4 @@
-namespace Langfuse.Features.Tracing.Storage;
+namespace Langfuse.Features.Tracing.Tables;
 
 // One record per ClickHouse row; serialised snake_case as JSONEachRow both ways.
 // Times are epoch milliseconds (ClickHouse 18.16 has no DateTime64).
@@ -16,10 +16,6 @@ public interface IMergedRow
     ulong FoldVersion { get; }
     byte IsDeleted { get; }
 }
-
-public sealed record EventLogRow(
-    string ProjectId, string EntityType, string EntityId, string EventId, string EventType,
-    long EventTs, long ReceivedAt, string Body);
 
 public sealed record TraceRow : IMergedRow, IProjectRow
 {

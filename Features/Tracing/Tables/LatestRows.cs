@@ -1,6 +1,6 @@
 using Langfuse.Infrastructure.ClickHouse;
 
-namespace Langfuse.Features.Tracing.Storage;
+namespace Langfuse.Features.Tracing.Tables;
 
 /// <summary>A table of merged rows and the sort-key column in front of id, which lookups by id must name to use the index.</summary>
 public sealed record EntityTable(string Name, string? KeyPrefix)

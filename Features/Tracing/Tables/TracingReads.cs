@@ -1,7 +1,7 @@
 using Langfuse.Features.Models;
 using Langfuse.Infrastructure.ClickHouse;
 
-namespace Langfuse.Features.Tracing.Storage;
+namespace Langfuse.Features.Tracing.Tables;
 
 /// <summary>
 /// Reads of merged rows, always bounded by the caller's project. Each entity may have several row versions until

@@ -3,7 +3,7 @@ using Langfuse.Infrastructure.Caching;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Configuration;
 
-namespace Langfuse.Features.Tracing.Storage;
+namespace Langfuse.Features.Tracing.Tables;
 
 /// <summary>
 /// Splits one project's rows of a table into ranges of its leading key column (after project_id) of similar size, so a FINAL read can run as one UNION ALL

@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Langfuse.Features.Models;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Http;
 
-namespace Langfuse.Features.Tracing.Storage;
+namespace Langfuse.Features.Tracing;
 
 /// <summary>Rows as the public API's records (openapi.yml: Trace, TraceWithFullDetails, ObservationsView, Score).</summary>
 public static class ApiViews
