@@ -24,4 +24,14 @@ public static class PagingRules
         validator.RuleFor(r => r.Page).InclusiveBetween(1, QueryParameters.MaxPage);
         validator.RuleFor(r => r.Limit).InclusiveBetween(1, 100);
     }
+
+    /// <summary>
+    /// A page's worth of ids for a follow-up call (the figures of the rows a page already shows): 1 to 100 ids, each
+    /// non-empty and at most 1,000 characters.
+    /// </summary>
+    public static void AddPageIdsRules<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, List<string>>> ids)
+    {
+        validator.RuleFor(ids).NotEmpty().Must(list => list.Count <= 100).WithMessage("at most 100 ids");
+        validator.RuleForEach(System.Linq.Expressions.Expression.Lambda<Func<T, IEnumerable<string>>>(ids.Body, ids.Parameters)).NotEmpty().MaximumLength(1000);
+    }
 }

@@ -340,6 +340,11 @@ async Task<int> ReadsBenchmark()
     var to = DateTimeOffset.FromUnixTimeMilliseconds(end).UtcDateTime.ToString("O");
     var from7 = DateTimeOffset.FromUnixTimeMilliseconds(end - 7L * 24 * 3600 * 1000).UtcDateTime.ToString("O");
     var fromDay = DateTimeOffset.FromUnixTimeMilliseconds(end - 24L * 3600 * 1000).UtcDateTime.ToString("O");
+    // The users page shows its list first and then asks for the listed users' tokens and cost (a second call).
+    var listedUsers = JsonNode.Parse(await web.GetStringAsync($"{app}/users?page=1&limit=50"))!["data"]!.AsArray().Select(u => u!["userId"]!.GetValue<string>());
+    var usagePath = $"{app}/users/usage?" + string.Join("&", listedUsers.Select(u => "userIds=" + Uri.EscapeDataString(u)));
+    var listedSessions = JsonNode.Parse(await web.GetStringAsync($"{app}/sessions?page=1&limit=50"))!["data"]!.AsArray().Select(u => u!["id"]!.GetValue<string>());
+    var sessionUsagePath = $"{app}/sessions/usage?" + string.Join("&", listedSessions.Select(u => "sessionIds=" + Uri.EscapeDataString(u)));
     var pages = new (string Name, string Path)[]
     {
         ("traces table, page 1", $"{app}/traces?page=1&limit=50"),
@@ -348,8 +353,10 @@ async Task<int> ReadsBenchmark()
         ("traces table, latency filter, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
         ("traces table, sorted by latency, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&orderBy=latency.desc"),
         ("trace page (20 observations)", $"{app}/traces/{bigTraceId}"),
-        ("sessions page", $"{app}/sessions?page=1&limit=50"),
-        ("users page", $"{app}/users?page=1&limit=50"),
+        ("sessions page (the list)", $"{app}/sessions?page=1&limit=50"),
+        ("sessions page, duration and cost of its 50 sessions (second call, filled in after the list shows)", sessionUsagePath),
+        ("users page (the list)", $"{app}/users?page=1&limit=50"),
+        ("users page, tokens and cost of its 50 users (second call, filled in after the list shows)", usagePath),
         ("observations page (generations)", $"{app}/observations?page=1&limit=50"),
         ("dashboard, 7 days", $"{app}/dashboard?fromTimestamp={from7}&toTimestamp={to}"),
         ("dashboard, 30 days", $"{app}/dashboard?fromTimestamp={from30}&toTimestamp={to}"),

@@ -155,6 +155,11 @@ try {
   await page.goto(`${base}/project/${projectId}/observations`);
   await page.getByRole("cell", { name: "gpt-4o-mini" }).first().waitFor();
 
+  // The users page lists the SDK's user, then fills in its tokens (150 + 75 of the remaining trace) from a second call.
+  await page.goto(`${base}/project/${projectId}/users`);
+  const userRow = page.getByRole("row").filter({ has: page.getByRole("link", { name: "story-user", exact: true }) });
+  await userRow.getByRole("cell", { name: "225", exact: true }).waitFor();
+
   await langfuse.shutdownAsync();
   await browser.close();
   console.log(JSON.stringify({ projectId, timings }));

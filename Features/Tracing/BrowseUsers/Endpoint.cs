@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using FastEndpoints;
 using FluentValidation;
 using Langfuse.Features.Organizations;
-using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
@@ -12,12 +11,13 @@ namespace Langfuse.Features.Tracing.BrowseUsers;
 
 /// <summary>
 /// GET /api/app/projects/{projectId}/users: the users page (VIEWER and above): each user id of the traces with their
-/// trace count and first and last trace, most recently seen first; then tokens and cost for the page's users only.
+/// trace count and first and last trace, most recently seen first. Tokens and cost come from a second call for the
+/// page's users (<see cref="GetUserUsage"/>), as in Langfuse's own app: on a million traces the list takes ~0.6 s and
+/// the usage of 50 heavy users ~2 s, and the page shows the list without waiting for it.
 /// </summary>
 sealed class Endpoint(Access access, ClickHouseGateway clickHouse, KeyRanges keyRanges) : Endpoint<Request, Response>
 {
     sealed record UserRow(string UserId, long Traces, long First, long Last);
-    sealed record Usage(string UserId, long Tokens, double Cost);
 
     public override void Configure()
     {
@@ -39,21 +39,8 @@ sealed class Endpoint(Access access, ClickHouseGateway clickHouse, KeyRanges key
             """), ct)).Single();
         var users = result["page"]!.AsArray().Select(u => new UserRow(ClickHouseJson.Text(u![0]), ClickHouseJson.Long(u[1]), ClickHouseJson.Long(u[2]), ClickHouseJson.Long(u[3]))).ToList();
         var total = ClickHouseJson.Long(result["total"]);
-        var ids = users.Select(u => u.UserId).ToList();
-        var usage = ids.Count == 0 ? [] : await clickHouse.QueryAsync<Usage>(Sql.Of($"""
-            SELECT trace_user AS user_id, sum(tokens) AS tokens, sum(cost) AS cost FROM
-              (SELECT * FROM
-                (SELECT id, trace_id AS trace_key, {Sql.Trusted(JsonFilterSchema.UsageSum("usage_keys", "usage_values", "total"))} AS tokens, ifNull(total_cost, 0) AS cost, is_deleted
-                 FROM observations PREWHERE project_id = {project} AND trace_id IN (SELECT id FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)})
-                 ORDER BY fold_version DESC LIMIT 1 BY id) AS observation_rows
-               ANY INNER JOIN (SELECT id AS trace_key, any(user_id) AS trace_user FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)} GROUP BY id) AS user_traces
-               USING trace_key)
-            WHERE is_deleted = 0
-            GROUP BY trace_user
-            """), ct);
-        var byUser = usage.ToDictionary(u => u.UserId);
-        await Send.OkAsync(new Response(users.Select(u => new UserItem(u.UserId, (long)u.Traces, DateTimeOffset.FromUnixTimeMilliseconds(u.First),
-                DateTimeOffset.FromUnixTimeMilliseconds(u.Last), byUser.TryGetValue(u.UserId, out var x) ? x.Tokens : 0, byUser.TryGetValue(u.UserId, out var y) ? y.Cost : 0)).ToList(),
+        await Send.OkAsync(new Response(users.Select(u => new UserItem(u.UserId, u.Traces, DateTimeOffset.FromUnixTimeMilliseconds(u.First),
+                DateTimeOffset.FromUnixTimeMilliseconds(u.Last))).ToList(),
             new BrowseTraces.PageMeta(r.Page, r.Limit, total, (long)Math.Ceiling(total / (double)r.Limit))), ct);
     }
 }
@@ -74,5 +61,5 @@ public sealed record Request
     }
 }
 
-public sealed record UserItem(string UserId, long TraceCount, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long TotalTokens, double TotalCost);
+public sealed record UserItem(string UserId, long TraceCount, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
 public sealed record Response(IReadOnlyList<UserItem> Data, BrowseTraces.PageMeta Meta);

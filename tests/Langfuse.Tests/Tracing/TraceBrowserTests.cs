@@ -158,7 +158,7 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sessions_list_their_traces_span_users_and_cost_and_open_as_a_conversation()
+    public async Task Sessions_list_their_traces_and_users_their_span_and_cost_on_request_and_open_as_a_conversation()
     {
         var (status, body) = await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/sessions");
         status.ShouldBe(200);
@@ -166,8 +166,13 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
         session.GetProperty("id").GetString().ShouldBe("s-1");
         session.GetProperty("traceCount").GetInt64().ShouldBe(1);
         session.GetProperty("users").EnumerateArray().Select(u => u.GetString()).ShouldBe(["Alice"]);
-        session.GetProperty("duration").GetDouble().ShouldBe(1.0);
-        session.GetProperty("totalCost").GetDouble().ShouldBeGreaterThan(0);
+        var (usageStatus, usage) = await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/sessions/usage?sessionIds=s-1&sessionIds=none");
+        usageStatus.ShouldBe(200);
+        var bySession = usage.GetProperty("data").EnumerateArray().ToDictionary(u => u.GetProperty("sessionId").GetString()!);
+        bySession["s-1"].GetProperty("duration").GetDouble().ShouldBe(1.0);
+        bySession["s-1"].GetProperty("totalCost").GetDouble().ShouldBeGreaterThan(0);
+        bySession["none"].GetProperty("totalCost").GetDouble().ShouldBe(0);
+        (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/sessions/usage")).Status.ShouldBe(400);
 
         var (_, detail) = await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/sessions/s-1");
         var trace = detail.GetProperty("traces").EnumerateArray().Single();
@@ -177,17 +182,23 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Users_list_their_traces_tokens_and_cost_most_recent_first()
+    public async Task Users_list_their_traces_most_recent_first_and_their_tokens_and_cost_on_request()
     {
         var (status, body) = await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/users");
         status.ShouldBe(200);
         var users = body.GetProperty("data").EnumerateArray().ToList();
         users.Select(u => u.GetProperty("userId").GetString()).ShouldBe(["bob", "Alice"]);
         users[1].GetProperty("traceCount").GetInt64().ShouldBe(1);
-        users[1].GetProperty("totalTokens").GetInt64().ShouldBe(1100);
-        users[1].GetProperty("totalCost").GetDouble().ShouldBeGreaterThan(0);
-        users[0].GetProperty("totalTokens").GetInt64().ShouldBe(0);
         body.GetProperty("meta").GetProperty("totalItems").GetInt64().ShouldBe(2);
+
+        var (usageStatus, usage) = await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/users/usage?userIds=Alice&userIds=bob&userIds=nobody");
+        usageStatus.ShouldBe(200);
+        var byUser = usage.GetProperty("data").EnumerateArray().ToDictionary(u => u.GetProperty("userId").GetString()!);
+        byUser["Alice"].GetProperty("totalTokens").GetInt64().ShouldBe(1100);
+        byUser["Alice"].GetProperty("totalCost").GetDouble().ShouldBeGreaterThan(0);
+        byUser["bob"].GetProperty("totalTokens").GetInt64().ShouldBe(0);
+        byUser["nobody"].GetProperty("totalCost").GetDouble().ShouldBe(0);
+        (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/users/usage")).Status.ShouldBe(400);
         (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/users?limit=1&page=2")).Body.GetProperty("data")[0]
             .GetProperty("userId").GetString().ShouldBe("Alice");
         (await _team.Owner.GetAsync($"{Traces}?userId=Alice")).Body.GetProperty("data").GetArrayLength().ShouldBe(1);
@@ -242,7 +253,9 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
         (await stranger.GetAsync(Traces)).Status.ShouldBe(404);
         (await stranger.GetAsync($"{Traces}/a-{_run}")).Status.ShouldBe(404);
         (await stranger.GetAsync($"/api/app/projects/{_team.ProjectId}/sessions")).Status.ShouldBe(404);
+        (await stranger.GetAsync($"/api/app/projects/{_team.ProjectId}/sessions/usage?sessionIds=s-1")).Status.ShouldBe(404);
         (await stranger.GetAsync($"/api/app/projects/{_team.ProjectId}/users")).Status.ShouldBe(404);
+        (await stranger.GetAsync($"/api/app/projects/{_team.ProjectId}/users/usage?userIds=Alice")).Status.ShouldBe(404);
         (await stranger.GetAsync($"/api/app/projects/{_team.ProjectId}/dashboard")).Status.ShouldBe(404);
         (await stranger.GetAsync($"/api/app/projects/{_team.ProjectId}/observations")).Status.ShouldBe(404);
     }

@@ -38,10 +38,13 @@ function fill(path: string, params: Record<string, string>) {
 export async function api<P extends keyof paths & string, M extends Method>(
   method: M,
   path: P,
-  options: { params?: Record<string, string>; query?: Record<string, string | number | undefined>; body?: Body<Operation<P, M>> } = {},
+  options: { params?: Record<string, string>; query?: Record<string, string | number | string[] | undefined>; body?: Body<Operation<P, M>> } = {},
 ): Promise<Success<Operation<P, M>>> {
   let url = fill(path, options.params ?? {});
-  const query = Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined && v !== "");
+  // A list is sent as the parameter repeated, one value each (how the endpoints bind lists).
+  const query = Object.entries(options.query ?? {})
+    .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]) as [string, string | number | undefined][])
+    .filter(([, v]) => v !== undefined && v !== "");
   if (query.length) url += "?" + new URLSearchParams(query.map(([k, v]) => [k, String(v)])).toString();
   const headers: Record<string, string> = {};
   if (method !== "get") headers["x-csrf-token"] = await csrf();

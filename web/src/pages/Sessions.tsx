@@ -1,24 +1,41 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Pager } from "./Pager";
-import type { SessionItem, SessionTrace } from "../api/types";
+import type { SessionItem, SessionTrace, SessionUsage } from "../api/types";
 import { formatCost, formatSeconds, formatTime, pretty } from "../format";
 import { Link, navigate, useLocation } from "../router";
 import { onItemKeys } from "../keys";
 
 const LIMIT = 50;
 
-/** Sessions: traces grouped by session id, newest first, with their span, users and cost. */
+/**
+ * Sessions: traces grouped by session id, newest first, with their trace count and users; duration and cost (which
+ * need every observation of those traces) arrive in a second call and fill in when ready.
+ */
 export function Sessions({ projectId }: { projectId: string }) {
   const { query } = useLocation();
   const page = Number(query.get("page") ?? "1");
   const [rows, setRows] = useState<SessionItem[] | null>(null);
   const [total, setTotal] = useState(0);
+  const [usage, setUsage] = useState<Map<string, SessionUsage> | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    let current = true;
+    setUsage(null);
     api("get", "/api/app/projects/{projectId}/sessions", { params: { projectId }, query: { page, limit: LIMIT } })
-      .then((a) => { setRows(a.data ?? []); setTotal(a.meta?.totalItems ?? 0); }, (e: Error) => setError(e.message));
+      .then((a) => {
+        if (!current) return;
+        const sessions = a.data ?? [];
+        setRows(sessions);
+        setTotal(a.meta?.totalItems ?? 0);
+        if (sessions.length === 0) return;
+        return api("get", "/api/app/projects/{projectId}/sessions/usage", { params: { projectId }, query: { sessionIds: sessions.map((s) => s.id!) } })
+          .then((u) => { if (current) setUsage(new Map((u.data ?? []).map((x) => [x.sessionId!, x]))); });
+      })
+      .catch((e: Error) => { if (current) setError(e.message); });
+    return () => { current = false; };
   }, [projectId, page]);
+  const pending = <span className="loading" aria-label="loading">…</span>;
   return (
     <div>
       <div className="toolbar"><h1>Sessions</h1><span className="count">{total} sessions</span></div>
@@ -32,9 +49,10 @@ export function Sessions({ projectId }: { projectId: string }) {
             {rows.map((s) => (
               <tr key={s.id} tabIndex={0} onKeyDown={(e) => onItemKeys(e, () => navigate(`/project/${projectId}/sessions/${encodeURIComponent(s.id!)}`))}>
                 <td><Link to={`/project/${projectId}/sessions/${encodeURIComponent(s.id!)}`}>{s.id}</Link></td>
-                <td>{formatTime(s.createdAt)}</td><td>{s.traceCount}</td><td>{formatSeconds(s.duration)}</td>
+                <td>{formatTime(s.createdAt)}</td><td>{s.traceCount}</td>
+                <td>{usage ? formatSeconds(usage.get(s.id!)?.duration ?? 0) : pending}</td>
                 <td>{(s.users ?? []).map((u) => <Link key={u} to={`/project/${projectId}/users/${encodeURIComponent(u)}`}>{u} </Link>)}</td>
-                <td>{formatCost(s.totalCost)}</td>
+                <td>{usage ? formatCost(usage.get(s.id!)?.totalCost ?? 0) : pending}</td>
               </tr>
             ))}
           </tbody>

@@ -1,24 +1,41 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Pager } from "./Pager";
-import type { UserItem } from "../api/types";
+import type { UserItem, UserUsage } from "../api/types";
 import { formatCost, formatTime } from "../format";
 import { Link, navigate, useLocation } from "../router";
 import { onItemKeys } from "../keys";
 
 const LIMIT = 50;
 
-/** Users: the user ids of the traces with their trace count, tokens, cost, first and last seen. */
+/**
+ * Users: the user ids of the traces with their trace count, first and last seen; tokens and cost arrive in a second
+ * call for the page's users, which on a large project takes longer than the list itself.
+ */
 export function Users({ projectId }: { projectId: string }) {
   const { query } = useLocation();
   const page = Number(query.get("page") ?? "1");
   const [rows, setRows] = useState<UserItem[] | null>(null);
   const [total, setTotal] = useState(0);
+  const [usage, setUsage] = useState<Map<string, UserUsage> | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    let current = true;
+    setUsage(null);
     api("get", "/api/app/projects/{projectId}/users", { params: { projectId }, query: { page, limit: LIMIT } })
-      .then((a) => { setRows(a.data ?? []); setTotal(a.meta?.totalItems ?? 0); }, (e: Error) => setError(e.message));
+      .then((a) => {
+        if (!current) return;
+        const users = a.data ?? [];
+        setRows(users);
+        setTotal(a.meta?.totalItems ?? 0);
+        if (users.length === 0) return;
+        return api("get", "/api/app/projects/{projectId}/users/usage", { params: { projectId }, query: { userIds: users.map((u) => u.userId!) } })
+          .then((u) => { if (current) setUsage(new Map((u.data ?? []).map((x) => [x.userId!, x]))); });
+      })
+      .catch((e: Error) => { if (current) setError(e.message); });
+    return () => { current = false; };
   }, [projectId, page]);
+  const pending = <span className="loading" aria-label="loading">…</span>;
   return (
     <div>
       <div className="toolbar"><h1>Users</h1><span className="count">{total} users</span></div>
@@ -32,7 +49,9 @@ export function Users({ projectId }: { projectId: string }) {
             {rows.map((u) => (
               <tr key={u.userId} tabIndex={0} onKeyDown={(e) => onItemKeys(e, () => navigate(`/project/${projectId}/users/${encodeURIComponent(u.userId!)}`))}>
                 <td><Link to={`/project/${projectId}/users/${encodeURIComponent(u.userId!)}`}>{u.userId}</Link></td>
-                <td>{u.traceCount}</td><td>{u.totalTokens}</td><td>{formatCost(u.totalCost)}</td>
+                <td>{u.traceCount}</td>
+                <td>{usage ? usage.get(u.userId!)?.totalTokens ?? 0 : pending}</td>
+                <td>{usage ? formatCost(usage.get(u.userId!)?.totalCost ?? 0) : pending}</td>
                 <td>{formatTime(u.firstSeen)}</td><td>{formatTime(u.lastSeen)}</td>
               </tr>
             ))}

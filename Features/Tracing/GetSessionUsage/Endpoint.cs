@@ -1,0 +1,54 @@
+using FastEndpoints;
+using Langfuse.Features.Organizations;
+using Langfuse.Features.Tracing.BrowseSessions;
+using Langfuse.Features.Tracing.ListTraces;
+using Langfuse.Infrastructure.Auth;
+using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Http;
+
+namespace Langfuse.Features.Tracing.GetSessionUsage;
+
+/// <summary>
+/// GET /api/app/projects/{projectId}/sessions/usage?sessionIds=a&amp;sessionIds=b: each session's duration (first trace
+/// to the last end of any of its observations) and total cost (VIEWER and above), the sessions page's second call.
+/// </summary>
+sealed class Endpoint(Access access, TraceListReads reads, ClickHouseGateway clickHouse) : Endpoint<Request, Response>
+{
+    public override void Configure()
+    {
+        Get("projects/{projectId}/sessions/usage");
+        Group<WebApp>();
+        Description(d => d.WithTags("Sessions"));
+    }
+
+    public override async Task HandleAsync(Request r, CancellationToken ct)
+    {
+        var project = (await access.ProjectAsync(HttpContext.UserId(), r.ProjectId, Permission.ProjectRead, ct)).Project.Id;
+        var ids = r.SessionIds.Distinct().ToList();
+        var stats = (await SessionTraces.StatsAsync(clickHouse, project, ids, ct)).ToDictionary(s => s.SessionId);
+        var (observations, _) = await reads.ChildrenAsync(project, stats.Values.SelectMany(s => s.TraceIds).ToList(), ct);
+        await Send.OkAsync(new Response(ids.Select(id =>
+        {
+            if (!stats.TryGetValue(id, out var st)) return new SessionUsage(id, 0, 0);
+            var children = st.TraceIds.SelectMany(t => observations[t]).ToList();
+            var end = Math.Max(st.Last, children.Count == 0 ? st.Last : children.Max(c => c.EndTime ?? c.StartTime));
+            return new SessionUsage(id, (end - st.First) / 1000.0, children.Sum(c => c.TotalCost ?? 0));
+        }).ToList()), ct);
+    }
+}
+
+public sealed record Request
+{
+    public string ProjectId { get; init; } = "";
+    /// <summary>The sessions to measure, as repeated parameters (a page's worth: at most 100).</summary>
+    [QueryParam] public List<string> SessionIds { get; init; } = [];
+
+    public sealed class Validator : Validator<Request>
+    {
+        public Validator() => this.AddPageIdsRules(r => r.SessionIds);
+    }
+}
+
+/// <param name="Duration">Seconds from the session's first trace to the last end of anything in it.</param>
+public sealed record SessionUsage(string SessionId, double Duration, double TotalCost);
+public sealed record Response(IReadOnlyList<SessionUsage> Data);
