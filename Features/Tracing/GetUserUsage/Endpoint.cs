@@ -28,13 +28,15 @@ sealed class Endpoint(Access access, ClickHouseGateway clickHouse) : Endpoint<Re
         var ids = r.UserIds.Distinct().ToList();
         // The latest row of each observation of the users' traces, joined to the trace's user: the users' traces are
         // found through the trace table's rows (any version carries the user id), the observations by trace id (their key).
+        // ALL, not ANY: the right side has one row per trace already, and current ClickHouse releases make ANY INNER
+        // keep one left row per key too, which counted one observation per trace (found by the browser story on 26.7).
         var usage = await clickHouse.QueryAsync<Usage>(Sql.Of($"""
             SELECT trace_user AS user_id, sum(tokens) AS tokens, sum(cost) AS cost FROM
               (SELECT * FROM
                 (SELECT id, trace_id AS trace_key, {Sql.Trusted(JsonFilterSchema.UsageSum("usage_keys", "usage_values", "total"))} AS tokens, ifNull(total_cost, 0) AS cost, is_deleted
                  FROM observations PREWHERE project_id = {project} AND trace_id IN (SELECT id FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)})
                  ORDER BY fold_version DESC LIMIT 1 BY id) AS observation_rows
-               ANY INNER JOIN (SELECT id AS trace_key, any(user_id) AS trace_user FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)} GROUP BY id) AS user_traces
+               ALL INNER JOIN (SELECT id AS trace_key, any(user_id) AS trace_user FROM traces WHERE project_id = {project} AND user_id IN {Sql.InList(ids)} GROUP BY id) AS user_traces
                USING trace_key)
             WHERE is_deleted = 0
             GROUP BY trace_user

@@ -205,6 +205,23 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_users_totals_add_up_every_observation_of_every_trace()
+    {
+        var team = await Team.CreateAsync(app.Host);
+        var key = await team.CreateSdkKeyAsync();
+        System.Text.Json.Nodes.JsonObject Generation(string id, string traceId) => Event("generation-create", new { id, traceId, name = "step", model = "gpt-4o", usage = new { input = 10, output = 5 } });
+        await app.Host.IngestAsync(key,
+            Event("trace-create", new { id = "c1", userId = "carol" }), Event("trace-create", new { id = "c2", userId = "carol" }),
+            Event("span-create", new { id = "c1-span", traceId = "c1", name = "no usage" }),
+            Generation("c1-g1", "c1"), Generation("c1-g2", "c1"), Generation("c2-g1", "c2"));
+        await app.Host.GetWhenAsync(key, "/api/public/observations", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 4);
+
+        var (_, usage) = await team.Owner.GetAsync($"/api/app/projects/{team.ProjectId}/users/usage?userIds=carol");
+        var carol = usage.GetProperty("data").EnumerateArray().Single();
+        carol.GetProperty("totalTokens").GetInt64().ShouldBe(45);
+    }
+
+    [Fact]
     public async Task The_dashboard_counts_costs_and_measures_the_range()
     {
         var range = "fromTimestamp=2025-12-31T00:00:00Z&toTimestamp=2026-01-03T00:00:00Z";
