@@ -46,7 +46,7 @@ public sealed class ClickHouseGateway : IDisposable
     static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     readonly ClickHouseClient _client;
-    readonly QueryOptions? _queryOptions;
+    readonly QueryOptions _queryOptions;
     public string Database { get; }
     public ClickHousePool Pool { get; }
 

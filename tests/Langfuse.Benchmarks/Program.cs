@@ -620,17 +620,8 @@ async Task<string> ClickHouse(string sql)
     return text;
 }
 
-async Task<long> CountStoredObservations()
-{
-    using var ch = new HttpClient();
-    var url = Environment.GetEnvironmentVariable("CLICKHOUSE_URL")!.TrimEnd('/');
-    var sql = $"SELECT uniqExact(id) FROM {Environment.GetEnvironmentVariable("CLICKHOUSE_DB")}.observations WHERE project_id = '{projectId}'";
-    using var request = new HttpRequestMessage(HttpMethod.Post, url + "/") { Content = new StringContent(sql) };
-    request.Headers.Add("X-ClickHouse-User", Environment.GetEnvironmentVariable("CLICKHOUSE_USER"));
-    request.Headers.Add("X-ClickHouse-Key", Environment.GetEnvironmentVariable("CLICKHOUSE_PASSWORD"));
-    var response = await ch.SendAsync(request);
-    return long.Parse((await response.Content.ReadAsStringAsync()).Trim());
-}
+async Task<long> CountStoredObservations() =>
+    long.Parse((await ClickHouse($"SELECT uniqExact(id) FROM observations WHERE project_id = '{projectId}'")).Trim());
 
 Process StartService()
 {

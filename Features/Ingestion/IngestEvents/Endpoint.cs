@@ -72,8 +72,6 @@ sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : E
 /// </summary>
 public sealed record IngestionRequest(IReadOnlyList<JsonElement> Batch, JsonElement? Metadata)
 {
-    public const long MaxBodyBytes = 4_718_592; // 4.5 MB, Langfuse's (Next.js) limit
-
     /// <summary>
     /// Parses the body once, with the guards every JSON body has (gzip, 4.5 MB → 413, valid JSON → 400): the events
     /// are elements of that one document, and each accepted event's body goes to the stream as the text it came in,
@@ -83,7 +81,7 @@ public sealed record IngestionRequest(IReadOnlyList<JsonElement> Batch, JsonElem
     {
         public async ValueTask<IngestionRequest> BindAsync(BinderContext ctx, CancellationToken ct)
         {
-            var body = await BodyReader.ReadJsonAsync(ctx.HttpContext, MaxBodyBytes, ct);
+            var body = await BodyReader.ReadJsonAsync(ctx.HttpContext, JsonBodyLimit.Public.Bytes, ct);
             if (body.Error is not null) throw new ApiProblem(body.Status, body.Error);
             ctx.HttpContext.Response.RegisterForDispose(body.Document!);
             var root = body.Document!.RootElement;
