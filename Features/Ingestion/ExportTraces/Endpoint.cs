@@ -1,56 +1,37 @@
 using FastEndpoints;
 using Langfuse.Features.Ingestion.Otel;
 using Langfuse.Infrastructure.Auth;
-using Langfuse.Infrastructure.Errors;
 using Langfuse.Infrastructure.Messaging.RedisStreams;
 
 namespace Langfuse.Features.Ingestion.ExportTraces;
 
 /// <summary>
 /// POST /api/public/otel/v1/traces: OTLP/HTTP (protobuf or JSON, gzip or not). The spans are mapped to ingestion
-/// events and queued through the same durable Redis path as the batch API; 200 once Redis has them. The body is an
-/// OTLP ExportTraceServiceRequest in either encoding, so it is decoded here rather than bound; the JSON answer is
-/// <see cref="OtlpExportResponse"/>, the protobuf one its binary form.
+/// events and queued through the same durable Redis path as the batch API; 200 once Redis has them. The body is
+/// decoded by the request's binder (<c>ExportTracesRequest.Binder</c>); the JSON answer is <see cref="OtlpExportResponse"/>, the
+/// protobuf one its binary form.
 /// </summary>
-sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : EndpointWithoutRequest<OtlpExportResponse>
+sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : Endpoint<ExportTracesRequest, OtlpExportResponse>
 {
-    const long MaxBodyBytes = 32 * 1024 * 1024;
-
     public override void Configure()
     {
         Post("/api/public/otel/v1/traces");
-        // No Accepts metadata: routing would answer other content types 415 itself, where OTLP/HTTP wants a 400 with a reason.
-        Description(d => d.WithTags("Opentelemetry").Produces<OtlpExportResponse>(200, "application/json", "application/x-protobuf").Produces(400).Produces(413).Produces(503));
+        RequestBinder(new ExportTracesRequest.Binder());
+        // */* as well: routing answers a content type outside the Accepts list 415 itself, where OTLP/HTTP wants a 400
+        // naming the problem, which the binder gives.
+        Description(d => d.WithTags("Opentelemetry").Accepts<OtlpTraceExport>("application/json", "application/x-protobuf", "*/*")
+            .Produces<OtlpExportResponse>(200, "application/json", "application/x-protobuf").Produces(400).Produces(413).Produces(503));
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override async Task HandleAsync(ExportTracesRequest r, CancellationToken ct)
     {
-        var contentType = HttpContext.Request.ContentType ?? "";
-        var protobuf = contentType.Contains("application/x-protobuf", StringComparison.OrdinalIgnoreCase);
-        if (!protobuf && !contentType.Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        if (r.Problem is { } problem)
         {
-            await Error(400, "Invalid content type", ct);
+            await Error(problem.Status, problem.Message, ct);
             return;
         }
-        if (HttpContext.Request.Headers["x-langfuse-ingestion-version"].FirstOrDefault() is { } version && !(int.TryParse(version, out var v) && v <= 4))
-        {
-            await Error(400, $"Unsupported x-langfuse-ingestion-version: {version}", ct);
-            return;
-        }
-        var body = await BodyReader.ReadBytesAsync(HttpContext, MaxBodyBytes, ct);
-        if (body.Error is not null)
-        {
-            await Error(body.Status, body.Error, ct);
-            return;
-        }
-
-        List<OtelSpan> spans;
-        try { spans = protobuf ? OtlpDecoder.FromProtobuf(body.Bytes!) : OtlpDecoder.FromJson(body.Bytes!); }
-        catch (OtlpFormatException e)
-        {
-            await Error(400, e.Message, ct);
-            return;
-        }
+        var spans = r.Spans;
+        var protobuf = r.Protobuf;
         var rejected = 0;
         string? rejection = null;
         if (spans.Count > 0)

@@ -1194,9 +1194,9 @@ export interface paths {
         put?: never;
         /**
          * POST /api/public/otel/v1/traces: OTLP/HTTP (protobuf or JSON, gzip or not). The spans are mapped to ingestion
-         *     events and queued through the same durable Redis path as the batch API; 200 once Redis has them. The body is an
-         *     OTLP ExportTraceServiceRequest in either encoding, so it is decoded here rather than bound; the JSON answer is
-         *     OtlpExportResponse, the protobuf one its binary form.
+         *     events and queued through the same durable Redis path as the batch API; 200 once Redis has them. The body is
+         *     decoded by the request's binder (ExportTracesRequest.Binder); the JSON answer is OtlpExportResponse, the
+         *     protobuf one its binary form.
          */
         post: operations["LangfuseFeaturesIngestionExportTracesEndpoint"];
         delete?: never;
@@ -2522,6 +2522,76 @@ export interface components {
             /** Format: int64 */
             rejectedSpans: number;
             errorMessage: string;
+        };
+        /** @description An OTLP/HTTP trace export: spans grouped by the resource and the instrumentation scope that made them. */
+        LangfuseFeaturesIngestionExportTracesOtlpTraceExport: {
+            resourceSpans: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpResourceSpans"][];
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpResourceSpans: {
+            resource: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpResource"] | null;
+            scopeSpans: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpScopeSpans"][];
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpResource: {
+            attributes: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpKeyValue"][] | null;
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpKeyValue: {
+            key: string;
+            value: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpAnyValue"];
+        };
+        /** @description Exactly one of the fields is set; intValue is a 64-bit integer as a decimal string. */
+        LangfuseFeaturesIngestionExportTracesOtlpAnyValue: {
+            stringValue: string | null;
+            boolValue: boolean | null;
+            intValue: string | null;
+            /** Format: double */
+            doubleValue: number | null;
+            arrayValue: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpArrayValue"] | null;
+            kvlistValue: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpKeyValueList"] | null;
+            bytesValue: string | null;
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpArrayValue: {
+            values: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpAnyValue"][];
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpKeyValueList: {
+            values: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpKeyValue"][];
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpScopeSpans: {
+            scope: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpScope"] | null;
+            spans: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpSpan"][];
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpScope: {
+            name: string | null;
+            version: string | null;
+            attributes: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpKeyValue"][] | null;
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpSpan: {
+            /** @description 16 bytes as 32 hex digits. */
+            traceId: string;
+            /** @description 8 bytes as 16 hex digits. */
+            spanId: string;
+            parentSpanId: string | null;
+            name: string;
+            /** Format: int32 */
+            kind: number | null;
+            /** @description Nanoseconds since the epoch, as a decimal string. */
+            startTimeUnixNano: string;
+            endTimeUnixNano: string;
+            attributes: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpKeyValue"][] | null;
+            events: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpSpanEvent"][] | null;
+            status: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpStatus"] | null;
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpSpanEvent: {
+            name: string;
+            timeUnixNano: string;
+            attributes: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpKeyValue"][] | null;
+        };
+        LangfuseFeaturesIngestionExportTracesOtlpStatus: {
+            /**
+             * Format: int32
+             * @description 0 unset, 1 ok, 2 error.
+             */
+            code: number | null;
+            message: string | null;
         };
         LangfuseFeaturesIngestionCreateScoreResponse: {
             id: string;
@@ -6554,7 +6624,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpTraceExport"];
+                "application/x-protobuf": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpTraceExport"];
+                "*/*": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpTraceExport"];
+            };
+        };
         responses: {
             /** @description Success */
             200: {

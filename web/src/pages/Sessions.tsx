@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Pager } from "./Pager";
+import { useFilledList } from "./useFilledList";
 import type { SessionItem, SessionTrace, SessionUsage } from "../api/types";
 import { formatCost, formatSeconds, formatTime, pretty } from "../format";
 import { Link, navigate, useLocation } from "../router";
@@ -15,26 +16,14 @@ const LIMIT = 50;
 export function Sessions({ projectId }: { projectId: string }) {
   const { query } = useLocation();
   const page = Number(query.get("page") ?? "1");
-  const [rows, setRows] = useState<SessionItem[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [usage, setUsage] = useState<Map<string, SessionUsage> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    setUsage(null);
-    api("get", "/api/app/projects/{projectId}/sessions", { params: { projectId }, query: { page, limit: LIMIT } })
-      .then((a) => {
-        if (!current) return;
-        const sessions = a.data ?? [];
-        setRows(sessions);
-        setTotal(a.meta?.totalItems ?? 0);
-        if (sessions.length === 0) return;
-        return api("get", "/api/app/projects/{projectId}/sessions/usage", { params: { projectId }, query: { sessionIds: sessions.map((s) => s.id!) } })
-          .then((u) => { if (current) setUsage(new Map((u.data ?? []).map((x) => [x.sessionId!, x]))); });
-      })
-      .catch((e: Error) => { if (current) setError(e.message); });
-    return () => { current = false; };
-  }, [projectId, page]);
+  const { rows, total, figures: usage, error } = useFilledList(
+    () => api("get", "/api/app/projects/{projectId}/sessions", { params: { projectId }, query: { page, limit: LIMIT } })
+      .then((a) => ({ rows: a.data ?? [], total: a.meta?.totalItems ?? 0 })),
+    (sessions: SessionItem[]) => api("get", "/api/app/projects/{projectId}/sessions/usage", { params: { projectId }, query: { sessionIds: sessions.map((s) => s.id!) } })
+      .then((u) => u.data ?? []),
+    (x: SessionUsage) => x.sessionId!,
+    [projectId, page],
+  );
   const pending = <span className="loading" aria-label="loading">…</span>;
   return (
     <div>

@@ -1,6 +1,6 @@
-import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { Pager } from "./Pager";
+import { useFilledList } from "./useFilledList";
 import type { UserItem, UserUsage } from "../api/types";
 import { formatCost, formatTime } from "../format";
 import { Link, navigate, useLocation } from "../router";
@@ -15,26 +15,14 @@ const LIMIT = 50;
 export function Users({ projectId }: { projectId: string }) {
   const { query } = useLocation();
   const page = Number(query.get("page") ?? "1");
-  const [rows, setRows] = useState<UserItem[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [usage, setUsage] = useState<Map<string, UserUsage> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    setUsage(null);
-    api("get", "/api/app/projects/{projectId}/users", { params: { projectId }, query: { page, limit: LIMIT } })
-      .then((a) => {
-        if (!current) return;
-        const users = a.data ?? [];
-        setRows(users);
-        setTotal(a.meta?.totalItems ?? 0);
-        if (users.length === 0) return;
-        return api("get", "/api/app/projects/{projectId}/users/usage", { params: { projectId }, query: { userIds: users.map((u) => u.userId!) } })
-          .then((u) => { if (current) setUsage(new Map((u.data ?? []).map((x) => [x.userId!, x]))); });
-      })
-      .catch((e: Error) => { if (current) setError(e.message); });
-    return () => { current = false; };
-  }, [projectId, page]);
+  const { rows, total, figures: usage, error } = useFilledList(
+    () => api("get", "/api/app/projects/{projectId}/users", { params: { projectId }, query: { page, limit: LIMIT } })
+      .then((a) => ({ rows: a.data ?? [], total: a.meta?.totalItems ?? 0 })),
+    (users: UserItem[]) => api("get", "/api/app/projects/{projectId}/users/usage", { params: { projectId }, query: { userIds: users.map((u) => u.userId!) } })
+      .then((u) => u.data ?? []),
+    (x: UserUsage) => x.userId!,
+    [projectId, page],
+  );
   const pending = <span className="loading" aria-label="loading">…</span>;
   return (
     <div>
