@@ -119,6 +119,7 @@ XML
   <profiles><default>
     <max_memory_usage>4000000000</max_memory_usage>
     <allow_experimental_low_cardinality_type>1</allow_experimental_low_cardinality_type>
+    <log_queries>${CLICKHOUSE_LOG_QUERIES:-0}</log_queries>
   </default></profiles>
   <users><default>
     <password>$password</password>

@@ -227,7 +227,8 @@ async Task<int> ReadsBenchmark()
     var settings = Langfuse.Infrastructure.Configuration.LangfuseSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddEnvironmentVariables().Build());
     using var gateway = new Langfuse.Infrastructure.ClickHouse.ClickHouseGateway(settings, settings.ClickHouseDatabase);
     var store = new Langfuse.Features.Tracing.Tables.TracingStore(gateway, [new Langfuse.Features.Tracing.Metrics.DailyRollups(
-        StackExchange.Redis.ConnectionMultiplexer.Connect(settings.RedisConfiguration), Microsoft.Extensions.Logging.Abstractions.NullLogger<Langfuse.Features.Tracing.Metrics.DailyRollups>.Instance)]);
+        StackExchange.Redis.ConnectionMultiplexer.Connect(settings.RedisConfiguration), Microsoft.Extensions.Logging.Abstractions.NullLogger<Langfuse.Features.Tracing.Metrics.DailyRollups>.Instance),
+        new Langfuse.Features.Tracing.Tables.TraceFigures(gateway)]);
     var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     var start = end - 90L * 24 * 3600 * 1000;
     var names = Enumerable.Range(0, 300).Select(i => $"workflow-{i}").ToArray();

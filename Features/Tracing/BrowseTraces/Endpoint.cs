@@ -40,7 +40,7 @@ sealed class Endpoint(Access access, TraceListReads reads) : Endpoint<Request, R
         };
         var (rows, total) = figure is null
             ? await reads.ListAsync(project, filter, ct)
-            : await reads.ListByFigureAsync(project, filter, schema.Aggregates[figure].Expression, tracesFrom, ct);
+            : await reads.ListByFigureAsync(project, filter, figure, tracesFrom, ct);
         var (observations, scores) = await reads.ChildrenAsync(project, rows.Select(t => t.Id).ToList(), ct);
         var items = rows.Select(t =>
         {

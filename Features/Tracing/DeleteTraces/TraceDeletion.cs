@@ -75,6 +75,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         await EraseAsync("traces", Sql.Of($"project_id = {projectId} AND id IN {ids}"), ct);
         await EraseAsync("observations", Sql.Of($"project_id = {projectId} AND trace_id IN {ids}"), ct);
         await EraseAsync("scores", Sql.Of($"project_id = {projectId} AND ifNull(trace_id, '') IN {ids}"), ct);
+        await MutateIfAnyAsync(Sql.Trusted("trace_figures"), Sql.Of($"project_id = {projectId} AND trace_id IN {ids}"), ct);
         await EraseLogAsync(projectId, EntityTypes.Trace, traceIds, ct);
         await EraseLogAsync(projectId, EntityTypes.Observation, observations.Select(o => o.Id).ToList(), ct);
         await EraseLogAsync(projectId, EntityTypes.Score, scores.Select(s => s.Id).ToList(), ct);
@@ -106,7 +107,7 @@ public sealed class TraceDeletion(ClickHouseGateway clickHouse, TracingStore sto
         // A mutation rewrites every part it touches: only tables that hold rows of the project get one (most deleted
         // projects are small or empty, and the second sweep usually finds nothing).
         var erased = false;
-        foreach (var table in new[] { "traces", "observations", "scores", "ingestion_events", "quarantined_events" })
+        foreach (var table in new[] { "traces", "observations", "scores", "trace_figures", "ingestion_events", "quarantined_events" })
         {
             var name = Sql.Trusted(SqlLiteral.Identifier(table));
             if ((await clickHouse.QueryAsync<Pending>(Sql.Of($"SELECT count() AS n FROM {name} WHERE project_id = {projectId}"), ct)).Single().N == 0) continue;

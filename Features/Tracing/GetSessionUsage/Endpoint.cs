@@ -1,7 +1,7 @@
 using FastEndpoints;
 using Langfuse.Features.Organizations;
 using Langfuse.Features.Tracing.BrowseSessions;
-using Langfuse.Features.Tracing.ListTraces;
+using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.Auth;
 using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Infrastructure.Http;
@@ -12,8 +12,10 @@ namespace Langfuse.Features.Tracing.GetSessionUsage;
 /// GET /api/app/projects/{projectId}/sessions/usage?sessionIds=a&amp;sessionIds=b: each session's duration (first trace
 /// to the last end of any of its observations) and total cost (VIEWER and above), the sessions page's second call.
 /// </summary>
-sealed class Endpoint(Access access, TraceListReads reads, ClickHouseGateway clickHouse) : Endpoint<Request, Response>
+sealed class Endpoint(Access access, ClickHouseGateway clickHouse) : Endpoint<Request, Response>
 {
+    sealed record Figures(string TraceId, long EndTime, double TotalCost);
+
     public override void Configure()
     {
         Get("projects/{projectId}/sessions/usage");
@@ -26,13 +28,19 @@ sealed class Endpoint(Access access, TraceListReads reads, ClickHouseGateway cli
         var project = (await access.ProjectAsync(HttpContext.UserId(), r.ProjectId, Permission.ProjectRead, ct)).Project.Id;
         var ids = r.SessionIds.Distinct().ToList();
         var stats = (await SessionTraces.StatsAsync(clickHouse, project, ids, ct)).ToDictionary(s => s.SessionId);
-        var (observations, _) = await reads.ChildrenAsync(project, stats.Values.SelectMany(s => s.TraceIds).ToList(), ct);
+        // The figures the worker keeps per trace, read by key for the sessions' traces.
+        var traceIds = stats.Values.SelectMany(s => s.TraceIds).ToList();
+        var figures = new Dictionary<string, Figures>();
+        foreach (var chunk in Sql.Chunks(traceIds, id => id.Length))
+            foreach (var f in await clickHouse.QueryAsync<Figures>(Sql.Of(
+                $"SELECT trace_id, end_time, total_cost FROM {TraceFigures.Latest(project, Sql.Of($"trace_id IN {Sql.InList(chunk)}"))}"), ct))
+                figures[f.TraceId] = f;
         await Send.OkAsync(new Response(ids.Select(id =>
         {
             if (!stats.TryGetValue(id, out var st)) return new SessionUsage(id, 0, 0);
-            var children = st.TraceIds.SelectMany(t => observations[t]).ToList();
-            var end = Math.Max(st.Last, children.Count == 0 ? st.Last : children.Max(c => c.EndTime ?? c.StartTime));
-            return new SessionUsage(id, (end - st.First) / 1000.0, children.Sum(c => c.TotalCost ?? 0));
+            var children = st.TraceIds.Where(figures.ContainsKey).Select(t => figures[t]).ToList();
+            var end = Math.Max(st.Last, children.Count == 0 ? st.Last : children.Max(c => c.EndTime));
+            return new SessionUsage(id, (end - st.First) / 1000.0, children.Sum(c => c.TotalCost));
         }).ToList()), ct);
     }
 }

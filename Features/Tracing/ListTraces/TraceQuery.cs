@@ -82,18 +82,17 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
     sealed record PageId(string Id);
 
     /// <summary>
-    /// One page of traces ordered by a figure of their observations (latency, cost, tokens; traces without any count
-    /// 0), and the total. The figure is grouped over the observations of traces from <paramref name="tracesFrom"/> on
-    /// (see <see cref="JsonFilterSchema.ObservationsOfTraces"/>); the page's rows are then read by primary key.
+    /// One page of traces ordered by a figure of their observations (latency, totalCost, totalTokens; traces without
+    /// any count 0), and the total. The figures are those of <see cref="JsonFilterSchema.FiguresOfTraces"/> for traces
+    /// from <paramref name="tracesFrom"/> on; the page's rows are then read by primary key.
     /// </summary>
-    public async Task<(List<TraceRow> Rows, ulong Total)> ListByFigureAsync(string projectId, TraceFilter filter, Sql figure, long? tracesFrom, CancellationToken ct)
+    public async Task<(List<TraceRow> Rows, ulong Total)> ListByFigureAsync(string projectId, TraceFilter filter, string figureName, long? tracesFrom, CancellationToken ct)
     {
-        var (observations, ofProject) = JsonFilterSchema.ObservationsOfTraces(projectId, tracesFrom);
         var direction = Sql.Trusted(filter.Descending ? "DESC" : "ASC");
         var total = latestRows.CountAsync(EntityTable.Traces, projectId, filter.Where(), ct);
         var page = await clickHouse.QueryAsync<PageId>(Sql.Of($"""
             SELECT id FROM (SELECT id FROM traces FINAL WHERE project_id = {projectId} AND {filter.Where()}) AS filtered
-            ANY LEFT JOIN (SELECT trace_id AS id, {figure} AS figure FROM {observations} WHERE {ofProject} AND is_deleted = 0 GROUP BY trace_id) AS figures
+            ANY LEFT JOIN {JsonFilterSchema.FiguresOfTraces(projectId, tracesFrom).PerTrace(figureName)} AS figures
             USING id
             ORDER BY figure {direction}, id {direction} LIMIT {(long)(filter.Page - 1) * filter.Limit}, {filter.Limit}
             """), ct);
