@@ -353,6 +353,7 @@ async Task<int> ReadsBenchmark()
         ("traces table, latency filter", $"{app}/traces?page=1&limit=50&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
         ("traces table, latency filter, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&filter=" + Uri.EscapeDataString("[{\"column\":\"latency\",\"type\":\"number\",\"operator\":\">\",\"value\":1.5}]")),
         ("traces table, sorted by latency, last day", $"{app}/traces?page=1&limit=50&fromTimestamp={fromDay}&orderBy=latency.desc"),
+        ("traces table, sorted by cost, all time", $"{app}/traces?page=1&limit=50&orderBy=totalCost.desc"),
         ("trace page (20 observations)", $"{app}/traces/{bigTraceId}"),
         ("sessions page (the list)", $"{app}/sessions?page=1&limit=50"),
         ("sessions page, duration and cost of its 50 sessions (second call, filled in after the list shows)", sessionUsagePath),

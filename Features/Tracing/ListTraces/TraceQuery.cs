@@ -88,17 +88,56 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
     /// </summary>
     public async Task<(List<TraceRow> Rows, ulong Total)> ListByFigureAsync(string projectId, TraceFilter filter, string figureName, long? tracesFrom, CancellationToken ct)
     {
-        var direction = Sql.Trusted(filter.Descending ? "DESC" : "ASC");
         var total = latestRows.CountAsync(EntityTable.Traces, projectId, filter.Where(), ct);
-        var page = await clickHouse.QueryAsync<PageId>(Sql.Of($"""
+        var page = (tracesFrom is null && filter.Descending ? await TopByStoredFigureAsync(projectId, filter, figureName, ct) : null)
+            ?? await JoinedPageAsync(projectId, filter, figureName, tracesFrom, ct);
+        var rows = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, projectId, page.Select(id => ("", id)), ct)).ToDictionary(r => r.Id);
+        return (page.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), await total);
+    }
+
+    /// <summary>Every filtered trace joined to its figure, sorted: exact for any order and page, and 1.7–2.6 s over a million traces.</summary>
+    async Task<List<string>> JoinedPageAsync(string projectId, TraceFilter filter, string figureName, long? tracesFrom, CancellationToken ct)
+    {
+        var direction = Sql.Trusted(filter.Descending ? "DESC" : "ASC");
+        return (await clickHouse.QueryAsync<PageId>(Sql.Of($"""
             SELECT id FROM (SELECT id FROM traces FINAL WHERE project_id = {projectId} AND {filter.Where()}) AS filtered
             ANY LEFT JOIN {JsonFilterSchema.FiguresOfTraces(projectId, tracesFrom).PerTrace(figureName)} AS figures
             USING id
             ORDER BY figure {direction}, id {direction} LIMIT {(long)(filter.Page - 1) * filter.Limit}, {filter.Limit}
-            """), ct);
-        var rows = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, projectId, page.Select(p => ("", p.Id)), ct)).ToDictionary(r => r.Id);
-        return (page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id]).ToList(), await total);
+            """), ct)).Select(p => p.Id).ToList();
     }
+
+    sealed record Candidate(string Id, double Figure);
+
+    /// <summary>
+    /// The largest figures first, over all time, without joining every trace: the project's top figures are read in
+    /// order from the stored figures (0.16 s for a million), and those whose trace passes the filter are kept, reading
+    /// more while too few pass. The page is exact when its last figure is above zero: a filtered trace ranking above
+    /// it has a figure above zero too, so it is among the candidates, and traces without figures (which count 0) all
+    /// rank below it. Otherwise, or for deep pages, null: the joined query answers.
+    /// </summary>
+    async Task<List<string>?> TopByStoredFigureAsync(string projectId, TraceFilter filter, string figureName, CancellationToken ct)
+    {
+        var needed = filter.Page * filter.Limit;
+        if (needed > MaxTopCandidates) return null;
+        var figure = Sql.Trusted(JsonFilterSchema.FiguresOfTraces(projectId, null).Figures[figureName]);
+        for (var fetch = Math.Max(needed * 2, 200); fetch <= MaxTopCandidates * 4; fetch *= 4)
+        {
+            var candidates = await clickHouse.QueryAsync<Candidate>(Sql.Of(
+                $"SELECT trace_id AS id, {figure} AS figure FROM trace_figures FINAL WHERE project_id = {projectId} ORDER BY figure DESC, id DESC LIMIT {fetch}"), ct);
+            var passing = new HashSet<string>();
+            foreach (var chunk in Sql.Chunks(candidates.Select(c => c.Id), id => id.Length))
+                foreach (var row in await clickHouse.QueryAsync<PageId>(Sql.Of(
+                    $"SELECT id FROM traces FINAL WHERE project_id = {projectId} AND id IN {Sql.InList(chunk)} AND {filter.Where()}"), ct))
+                    passing.Add(row.Id);
+            var ordered = candidates.Where(c => passing.Contains(c.Id)).ToList();
+            if (ordered.Count >= needed) return ordered[needed - 1].Figure > 0 ? ordered.Skip(needed - filter.Limit).Take(filter.Limit).Select(c => c.Id).ToList() : null;
+            if (candidates.Count < fetch || candidates[^1].Figure <= 0) return null;
+        }
+        return null;
+    }
+
+    const int MaxTopCandidates = 10_000;
 
     public sealed record TraceChildren(string TraceId, string Id, long StartTime, long? EndTime, double? TotalCost);
     public sealed record ScoreRef(string TraceId, string Id);

@@ -64,4 +64,27 @@ public sealed class TraceFiguresTests(AppFixture app) : IAsyncLifetime
         (await _team.Owner.GetAsync($"{Project}/sessions/usage?sessionIds=talk")).Body.GetProperty("data")[0].GetProperty("totalCost").GetDouble().ShouldBe(cost, 1e-12);
         cost.ShouldBeLessThan(beforeDeletion);
     }
+
+    [Fact]
+    public async Task Sorting_by_the_largest_figure_pages_through_filtered_traces_in_the_same_order_as_the_reverse_sort()
+    {
+        var users = new[] { "fay", "gus" };
+        var events = Enumerable.Range(0, 12).SelectMany(i => new[]
+        {
+            Event("trace-create", new { id = $"t{i:D2}", userId = users[i % 2] }),
+            Event("generation-create", new { id = $"t{i:D2}-g", traceId = $"t{i:D2}", model = "gpt-4o", usage = new { input = 10 * (i % 5 + 1), output = 1 } }),
+        }).Append(Event("trace-create", new { id = "empty", userId = "fay" })).ToArray();
+        await app.Host.IngestAsync(_key, events);
+        await app.Host.GetWhenAsync(_key, "/api/public/observations", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 12);
+        await Eventually.Async(async () => (await Ids("orderBy=totalTokens.desc&limit=1")).SequenceEqual(["t09"]), TimeSpan.FromSeconds(10), "figures were not written");
+
+        // Ties (i % 5 repeats) order by id; the trace without observations counts 0 and comes last.
+        var ascending = await Ids("orderBy=totalTokens.asc&userId=fay&limit=50");
+        ascending.Count.ShouldBe(7);
+        ascending[0].ShouldBe("empty");
+        var descending = new List<string?>();
+        for (var page = 1; page <= 4; page++) descending.AddRange(await Ids($"orderBy=totalTokens.desc&userId=fay&limit=2&page={page}"));
+        descending.ShouldBe(Enumerable.Reverse(ascending).ToList());
+        (await Ids("orderBy=totalCost.desc&limit=3")).ShouldBe(["t09", "t04", "t08"]);
+    }
 }
