@@ -20,6 +20,12 @@ public sealed record TraceFilter(
     /// <summary>The web app's filter builder (Langfuse's filter JSON): added to the other conditions, not replacing them.</summary>
     public Sql? AlsoWhere { get; init; }
 
+    /// <summary>
+    /// Whether a JSON filter is applied: its aggregate and related-field conditions are <c>IN (subquery)</c> sets, which
+    /// a count split by key range would build once per range (see <see cref="LatestRows.CountAsync"/>).
+    /// </summary>
+    public bool HasJsonFilter => JsonConditions is not null || AlsoWhere is not null;
+
     /// <summary>The column behind an orderBy field (id, timestamp, name, userId, release, version, public, bookmarked, sessionId).</summary>
     public static string? OrderColumnOf(string field) => OrderColumns.GetValueOrDefault(field);
     public static IEnumerable<string> OrderFields => OrderColumns.Keys;
@@ -77,7 +83,7 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
     /// <summary>One page of traces and the total; the total needs every latest row, the page does not, and both run at once.</summary>
     public Task<(List<TraceRow> Rows, ulong Total)> ListAsync(string projectId, TraceFilter filter, CancellationToken ct) =>
         latestRows.PagedAsync<TraceRow>(EntityTable.Traces, projectId, filter.Where(), filter.OrderBy(), filter.Page, filter.Limit, ct,
-            newestFirst: filter is { OrderColumn: "timestamp", Descending: true } ? "timestamp" : null);
+            newestFirst: filter is { OrderColumn: "timestamp", Descending: true } ? "timestamp" : null, countByKeyRange: !filter.HasJsonFilter);
 
     sealed record PageId(string Id);
 
@@ -88,7 +94,7 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
     /// </summary>
     public async Task<(List<TraceRow> Rows, ulong Total)> ListByFigureAsync(string projectId, TraceFilter filter, string figureName, long? tracesFrom, CancellationToken ct)
     {
-        var total = latestRows.CountAsync(EntityTable.Traces, projectId, filter.Where(), ct);
+        var total = latestRows.CountAsync(EntityTable.Traces, projectId, filter.Where(), ct, byKeyRange: !filter.HasJsonFilter);
         var page = (tracesFrom is null && filter.Descending ? await TopByStoredFigureAsync(projectId, filter, figureName, ct) : null)
             ?? await JoinedPageAsync(projectId, filter, figureName, tracesFrom, ct);
         var rows = (await latestRows.ByIdAsync<TraceRow>(EntityTable.Traces, projectId, page.Select(id => ("", id)), ct)).ToDictionary(r => r.Id);

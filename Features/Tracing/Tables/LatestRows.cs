@@ -77,20 +77,25 @@ public sealed class LatestRows(ClickHouseGateway clickHouse, KeyRanges keyRanges
         Sql.Of($"{(table.KeyPrefix is { } k ? Sql.Of($"{Sql.Trusted(k)} IN {Sql.InList(keys.Select(x => x.KeyPrefix).Distinct())} AND ") : Sql.Empty)}id IN {Sql.InList(keys.Select(x => x.Id).Distinct())}");
 
     /// <summary>Page <paramref name="page"/> (from 1) and the total for page meta, the two queries side by side.</summary>
-    public async Task<(List<T> Rows, ulong Total)> PagedAsync<T>(EntityTable table, string projectId, Sql where, Sql orderBy, int page, int limit, CancellationToken ct, string? newestFirst = null)
+    public async Task<(List<T> Rows, ulong Total)> PagedAsync<T>(EntityTable table, string projectId, Sql where, Sql orderBy, int page, int limit, CancellationToken ct,
+        string? newestFirst = null, bool countByKeyRange = true)
         where T : IMergedRow
     {
-        var total = CountAsync(table, projectId, where, ct);
+        var total = CountAsync(table, projectId, where, ct, countByKeyRange);
         var rows = await PageAsync<T>(table, projectId, where, orderBy, (long)(page - 1) * limit, limit, ct, newestFirst);
         return (rows, await total);
     }
 
     /// <summary>
     /// How many entities' latest rows pass the filter: FINAL merges the versions as it reads, and WHERE sees the
-    /// merged row; one branch per id range, in parallel.
+    /// merged row; one branch per id range, in parallel, unless <paramref name="byKeyRange"/> is false: a filter
+    /// with an <c>IN (subquery)</c> builds its set once per branch, and for a latency filter over a million traces
+    /// two branches took 0.81–1.15 s where one took 0.49–0.77 s (a filter without a subquery: 120 against 230 ms).
     /// </summary>
-    public async Task<ulong> CountAsync(EntityTable table, string projectId, Sql where, CancellationToken ct)
+    public async Task<ulong> CountAsync(EntityTable table, string projectId, Sql where, CancellationToken ct, bool byKeyRange = true)
     {
+        if (!byKeyRange)
+            return (await clickHouse.QueryAsync<Count>(Sql.Of($"SELECT count() AS c FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {where}"), ct)).Single().C;
         var branches = await keyRanges.UnionAsync(table, projectId, range =>
             Sql.Of($"SELECT count() AS c FROM {table.Identifier} FINAL WHERE project_id = {projectId} AND {range} AND {where}"), ct);
         return (await clickHouse.QueryAsync<Count>(Sql.Of($"SELECT sum(c) AS c FROM ({branches})"), ct)).Single().C;
