@@ -47,7 +47,7 @@ public sealed class ClickHouseGateway : IDisposable
 
     readonly ClickHouseClient _client;
     readonly QueryOptions _queryOptions;
-    readonly QueryOptions _insertSelectOptions;
+    readonly QueryOptions _executeOptions;
     public string Database { get; }
     public ClickHousePool Pool { get; }
 
@@ -78,7 +78,9 @@ public sealed class ClickHouseGateway : IDisposable
         if (Pool.MaxExecutionSeconds is { } seconds) settingsPerQuery["max_execution_time"] = seconds;
         if (Pool.MaxMemoryBytes is { } bytes) settingsPerQuery["max_memory_usage"] = bytes;
         _queryOptions = new QueryOptions { CustomSettings = settingsPerQuery };
-        _insertSelectOptions = new QueryOptions { CustomSettings = new Dictionary<string, object>(settingsPerQuery) { ["default_format"] = "TabSeparated" } };
+        // The driver asks for its binary default format, which 18.16 does not know and applies to an INSERT … SELECT
+        // (whose SELECT cannot take a FORMAT clause either): statements name one every release knows.
+        _executeOptions = new QueryOptions { CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" } };
         var url = settings.ClickHouseUrl;
         _client = new ClickHouseClient(new ClickHouseClientSettings
         {
@@ -123,18 +125,7 @@ public sealed class ClickHouseGateway : IDisposable
     public async Task ExecuteAsync(Sql statement, CancellationToken ct = default)
     {
         using var activity = Start("execute", statement.Text);
-        try { await _client.ExecuteNonQueryAsync(statement.Text, null, null, ct); }
-        catch (Exception e) when (e is not OperationCanceledException) { throw Fail(activity, statement.Text, e); }
-    }
-
-    /// <summary>
-    /// An INSERT … SELECT. The driver asks for its binary default format, which 18.16 does not know and applies to an
-    /// INSERT … SELECT (whose SELECT cannot take a FORMAT clause either): this call names a format every release knows.
-    /// </summary>
-    public async Task InsertSelectAsync(Sql statement, CancellationToken ct = default)
-    {
-        using var activity = Start("insert-select", statement.Text);
-        try { await _client.ExecuteNonQueryAsync(statement.Text, null, _insertSelectOptions, ct); }
+        try { await _client.ExecuteNonQueryAsync(statement.Text, null, _executeOptions, ct); }
         catch (Exception e) when (e is not OperationCanceledException) { throw Fail(activity, statement.Text, e); }
     }
 

@@ -71,8 +71,7 @@ public sealed class ClickHouseMigrator(LangfuseSettings settings, NpgsqlDataSour
             {
                 log.LogInformation("Applying ClickHouse migration {Version} {Name}", migration.Version, migration.Name);
                 foreach (var statement in migration.Statements())
-                    if (statement.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)) await gateway.InsertSelectAsync(Sql.Trusted(statement), ct);
-                    else await gateway.ExecuteAsync(Sql.Trusted(statement), ct);
+                    await gateway.ExecuteAsync(Sql.Trusted(statement), ct);
                 await gateway.ExecuteAsync(Sql.Of(
                     $"INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ({migration.Version}, {migration.Name}, {migration.Checksum}, now())"), ct);
                 newlyApplied.Add(migration.Version);

@@ -20,14 +20,14 @@ sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : E
         // */* as well: routing answers a content type outside the Accepts list 415 itself, where OTLP/HTTP wants a 400
         // naming the problem, which the binder gives.
         Description(d => d.WithTags("Opentelemetry").Accepts<OtlpTraceExport>("application/json", "application/x-protobuf", "*/*")
-            .Produces<OtlpExportResponse>(200, "application/json", "application/x-protobuf").Produces(400).Produces(413).Produces(503));
+            .Produces<OtlpExportResponse>(200, "application/json", "application/x-protobuf").Produces<OtlpError>(400, "application/json").Produces<OtlpError>(413, "application/json").Produces<OtlpError>(503, "application/json"));
     }
 
     public override async Task HandleAsync(ExportTracesRequest r, CancellationToken ct)
     {
         if (r.Problem is { } problem)
         {
-            await Error(problem.Status, problem.Message, ct);
+            await Error(problem.Status, problem.Message);
             return;
         }
         var spans = r.Spans;
@@ -51,28 +51,23 @@ sealed class Endpoint(RedisStreamPublisher publisher, ILogger<Endpoint> log) : E
             {
                 // OTLP exporters retry on 503: nothing was accepted.
                 log.LogError(e, "Could not queue {Count} spans", spans.Count);
-                await Error(503, "Spans could not be queued; retry", ct);
+                await Error(503, "Spans could not be queued; retry");
                 return;
             }
         }
         answer:
-        HttpContext.Response.StatusCode = 200;
         if (protobuf)
-        {
             // An empty ExportTraceServiceResponse (full success) is zero bytes.
-            HttpContext.Response.ContentType = "application/x-protobuf";
-            if (rejected > 0) await HttpContext.Response.Body.WriteAsync(OtlpPartialSuccess.Protobuf(rejected, rejection!), ct);
-            return;
-        }
-        await Send.OkAsync(new OtlpExportResponse(rejected > 0 ? new OtlpPartialSuccessView(rejected, rejection!) : null), ct);
+            await Send.BytesAsync(rejected > 0 ? OtlpPartialSuccess.Protobuf(rejected, rejection!) : [], contentType: "application/x-protobuf", cancellation: ct);
+        else
+            await Send.OkAsync(new OtlpExportResponse(rejected > 0 ? new OtlpPartialSuccessView(rejected, rejection!) : null), ct);
     }
 
-    Task Error(int status, string message, CancellationToken ct)
-    {
-        HttpContext.Response.StatusCode = status;
-        return HttpContext.Response.WriteAsJsonAsync(new { error = message }, ct);
-    }
+    Task Error(int status, string message) => Send.ResultAsync(TypedResults.Json(new OtlpError(message), statusCode: status));
 }
+
+/// <summary>OTLP/HTTP's answer to an export it refuses (400, 413, 503): the reason, whatever the request's encoding.</summary>
+public sealed record OtlpError(string Error);
 
 /// <summary>OTLP's ExportTraceServiceResponse in JSON: empty on full success.</summary>
 public sealed record OtlpExportResponse(

@@ -13,7 +13,7 @@ public sealed record ExportTracesRequest(IReadOnlyList<OtelSpan> Spans, bool Pro
 {
     public sealed record BindProblem(int Status, string Message);
 
-    const long MaxBodyBytes = 32 * 1024 * 1024;
+    public const long MaxBodyBytes = 32 * 1024 * 1024;
 
     static ExportTracesRequest Refused(int status, string message, bool protobuf = false) => new([], protobuf, new BindProblem(status, message));
 

@@ -1,3 +1,4 @@
+using Langfuse.Features.Tracing.Filtering;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Tables;
@@ -27,7 +28,7 @@ public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGate
         FROM {latestObservations} WHERE is_deleted = 0 GROUP BY project_id, trace_id
         """);
 
-    static Sql Usage(string kind, string key) => Sql.Trusted($"arraySum(arrayFilter((v, k) -> k = '{key}', {kind}_values, {kind}_keys))");
+    static Sql Usage(string kind, string key) => Sql.Trusted(JsonFilterSchema.UsageSum($"{kind}_keys", $"{kind}_values", key));
 
     const string Columns = "project_id, trace_id, start_time, end_time, usage_keys, usage_values, cost_keys, cost_values, total_cost, level, fold_version, is_deleted, id";
 
@@ -36,7 +37,7 @@ public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGate
         if (rows is not IReadOnlyCollection<ObservationRow> observations) return;
         foreach (var project in observations.GroupBy(o => o.ProjectId))
             foreach (var traceIds in Sql.Chunks(project.Select(o => o.TraceId).Distinct(), id => id.Length))
-                await clickHouse.InsertSelectAsync(Sql.Of($"INSERT INTO trace_figures {Compute(Sql.Of(
+                await clickHouse.ExecuteAsync(Sql.Of($"INSERT INTO trace_figures {Compute(Sql.Of(
                     $"(SELECT {Sql.Trusted(Columns)} FROM observations PREWHERE project_id = {project.Key} AND trace_id IN {Sql.InList(traceIds)} ORDER BY fold_version DESC LIMIT 1 BY id)"))}"), ct);
     }
 

@@ -2523,6 +2523,10 @@ export interface components {
             rejectedSpans: number;
             errorMessage: string;
         };
+        /** @description OTLP/HTTP's answer to an export it refuses (400, 413, 503): the reason, whatever the request's encoding. */
+        LangfuseFeaturesIngestionExportTracesOtlpError: {
+            error: string;
+        };
         /** @description An OTLP/HTTP trace export: spans grouped by the resource and the instrumentation scope that made them. */
         LangfuseFeaturesIngestionExportTracesOtlpTraceExport: {
             resourceSpans: components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpResourceSpans"][];
@@ -2592,6 +2596,10 @@ export interface components {
              */
             code: number | null;
             message: string | null;
+        };
+        /** @description OTLP's ExportMetricsServiceRequest, for the API page: its resource metrics are accepted unread. */
+        LangfuseFeaturesIngestionExportMetricsOtlpMetricsExport: {
+            resourceMetrics: unknown[];
         };
         LangfuseFeaturesIngestionCreateScoreResponse: {
             id: string;
@@ -6647,7 +6655,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpError"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -6660,13 +6670,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpError"];
+                };
             };
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LangfuseFeaturesIngestionExportTracesOtlpError"];
+                };
             };
         };
     };
@@ -6677,7 +6691,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LangfuseFeaturesIngestionExportMetricsOtlpMetricsExport"];
+                "application/x-protobuf": components["schemas"]["LangfuseFeaturesIngestionExportMetricsOtlpMetricsExport"];
+                "*/*": components["schemas"]["LangfuseFeaturesIngestionExportMetricsOtlpMetricsExport"];
+            };
+        };
         responses: {
             /** @description Success */
             200: {
