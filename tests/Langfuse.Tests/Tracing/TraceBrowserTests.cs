@@ -25,6 +25,9 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
             Event("trace-create", new { id = $"b-{_run}", name = "search", userId = "bob", timestamp = "2026-01-02T00:00:00.000Z" }));
         await app.Host.GetWhenAsync(_key, "/api/public/traces", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 2
             && b.GetProperty("data").EnumerateArray().Any(t => t.GetProperty("observations").GetArrayLength() == 2));
+        // The per-trace figures (users' totals, all-time filters and sorting) are written just after the observations.
+        await Eventually.Async(async () => (await _team.Owner.GetAsync($"/api/app/projects/{_team.ProjectId}/users/usage?userIds=Alice"))
+            .Body.GetProperty("data")[0].GetProperty("totalTokens").GetInt64() == 1100, TimeSpan.FromSeconds(10), "the figures of the trace were not written");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -216,9 +219,14 @@ public sealed class TraceBrowserTests(AppFixture app) : IAsyncLifetime
             Generation("c1-g1", "c1"), Generation("c1-g2", "c1"), Generation("c2-g1", "c2"));
         await app.Host.GetWhenAsync(key, "/api/public/observations", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 4);
 
-        var (_, usage) = await team.Owner.GetAsync($"/api/app/projects/{team.ProjectId}/users/usage?userIds=carol");
-        var carol = usage.GetProperty("data").EnumerateArray().Single();
-        carol.GetProperty("totalTokens").GetInt64().ShouldBe(45);
+        // The figures follow the observations within moments; 30 would be the last trace's figures missing.
+        long tokens = 0;
+        await Eventually.Async(async () =>
+        {
+            var (_, usage) = await team.Owner.GetAsync($"/api/app/projects/{team.ProjectId}/users/usage?userIds=carol");
+            tokens = usage.GetProperty("data").EnumerateArray().Single().GetProperty("totalTokens").GetInt64();
+            return tokens == 45;
+        }, TimeSpan.FromSeconds(10), $"carol's tokens stayed {tokens}");
     }
 
     [Fact]

@@ -43,7 +43,8 @@ public sealed class TraceFiguresTests(AppFixture app) : IAsyncLifetime
             Event("trace-create", new { id = "big", userId = "dora", sessionId = "talk" }),
             Event("generation-create", new { id = "big-g", traceId = "big", model = "gpt-4o", usage = new { input = 100, output = 50 } }));
         await app.Host.GetWhenAsync(_key, "/api/public/observations", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 2);
-        (await Usage("dora")).Tokens.ShouldBe(165);
+        // The figures are written just after the observations they are computed from.
+        await Eventually.Async(async () => (await Usage("dora")).Tokens == 165, TimeSpan.FromSeconds(10), "the user's total never reached 165");
         (await Ids(Filter("totalTokens", ">", 100))).ShouldBe(["big"]);
         (await Ids("orderBy=totalTokens.desc")).ShouldBe(["big", "small"]);
 

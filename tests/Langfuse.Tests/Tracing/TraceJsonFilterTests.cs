@@ -22,6 +22,8 @@ public sealed class TraceJsonFilterTests(AppFixture app) : IAsyncLifetime
             Event("score-create", new { id = _a + "-s", traceId = _a, name = "quality", value = 0.9 }));
         await app.Host.GetWhenAsync(_project, "/api/public/traces", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 2
             && b.GetProperty("data").EnumerateArray().Any(t => t.GetProperty("observations").GetArrayLength() == 1 && t.GetProperty("scores").GetArrayLength() == 1));
+        // The per-trace figures behind the all-time aggregate filters are written just after the observations.
+        await Eventually.Async(async () => (await Filter(new object[] { new { type = "number", column = "totalTokens", @operator = ">=", value = 1500 } })).Ids.SequenceEqual([_a]), TimeSpan.FromSeconds(10), "the figures of the trace were not written");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
