@@ -19,19 +19,21 @@ public sealed class EventLog([FromKeyedServices("ingestion")] ClickHouseGateway 
     public Task AppendAsync(IReadOnlyList<EventLogRow> events, Func<EventLogRow, string, Task> refused, CancellationToken ct) =>
         rows.InsertIsolatingAsync("ingestion_events", events, refused, ct);
 
-    sealed record EntityCount(string EntityId, ulong C);
+    sealed record EntityCount(string EntityType, string EntityId, ulong C);
 
-    /// <summary>How many events the log holds for each entity; reads only the id column, not the bodies.</summary>
-    public async Task<Dictionary<string, ulong>> CountsAsync(string projectId, string entityType, IReadOnlyCollection<string> entityIds, CancellationToken ct)
+    /// <summary>
+    /// How many events the log holds for each of the given entities of one project, whatever their types; reads only
+    /// the key columns, not the bodies. One query per 2,000 ids instead of one per entity type and 1,000 ids: a
+    /// round's counts took four to five round trips one after the other (docs/ingestion-profile.md).
+    /// </summary>
+    public async Task<Dictionary<(string EntityType, string EntityId), ulong>> CountsAsync(string projectId, IReadOnlyCollection<(string EntityType, string EntityId)> entities, CancellationToken ct)
     {
-        var result = new Dictionary<string, ulong>();
-        foreach (var chunk in Sql.Chunks(entityIds, id => id.Length))
-        {
-            var ids = Sql.InList(chunk);
-            foreach (var row in await clickHouse.QueryAsync<EntityCount>(Sql.Of(
-                $"SELECT entity_id, count() AS c FROM ingestion_events WHERE project_id = {projectId} AND entity_type = {entityType} AND entity_id IN {ids} GROUP BY entity_id"), ct))
-                result[row.EntityId] = row.C;
-        }
+        var types = Sql.InList(entities.Select(e => e.EntityType).Distinct().ToList());
+        var chunks = Sql.Chunks(entities.Select(e => e.EntityId).Distinct(), id => id.Length, maxKeys: 2_000).ToList();
+        var answers = await Task.WhenAll(chunks.Select(chunk => clickHouse.QueryAsync<EntityCount>(Sql.Of(
+            $"SELECT entity_type, entity_id, count() AS c FROM ingestion_events WHERE project_id = {projectId} AND entity_type IN {types} AND entity_id IN {Sql.InList(chunk)} GROUP BY entity_type, entity_id"), ct)));
+        var result = new Dictionary<(string, string), ulong>();
+        foreach (var row in answers.SelectMany(a => a)) result[(row.EntityType, row.EntityId)] = row.C;
         return result;
     }
 

@@ -87,16 +87,20 @@ public sealed class IngestionPipeline(EventLog eventLog, TracingStore store, Row
         var scores = new List<ScoreRow>();
         var roundEvents = new Dictionary<(string, string, string), List<EventLogRow>>();
         var released = new List<EventLogRow>();
-        foreach (var group in logRows.Where(r => !quarantine.Has(r)).GroupBy(r => (r.ProjectId, r.EntityType)))
+        var live = logRows.Where(r => !quarantine.Has(r)).ToList();
+        // Most entities are new: when the log holds no more events for an entity than this round wrote, the round's
+        // own events are its whole history and the bodies need not be read back.
+        var counts = new Dictionary<string, Dictionary<(string EntityType, string EntityId), ulong>>();
+        foreach (var project in live.GroupBy(r => r.ProjectId))
+            counts[project.Key] = await eventLog.CountsAsync(project.Key, project.Select(r => (r.EntityType, r.EntityId)).Distinct().ToList(), ct);
+        clock.Lap("counts");
+        foreach (var group in live.GroupBy(r => (r.ProjectId, r.EntityType)))
         {
             var (projectId, entityType) = group.Key;
             var fresh = group.GroupBy(r => r.EntityId).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var (id, rows) in fresh) roundEvents[(projectId, entityType, id)] = rows;
-            // Most entities are new: when the log holds no more events for an entity than this round wrote, the
-            // round's own events are its whole history and the bodies need not be read back.
-            var counts = await eventLog.CountsAsync(projectId, entityType, fresh.Keys, ct);
-            clock.Lap("counts");
-            var older = fresh.Where(kv => counts.GetValueOrDefault(kv.Key) > (ulong)kv.Value.Count).Select(kv => kv.Key).ToList();
+            var logged = counts[projectId];
+            var older = fresh.Where(kv => logged.GetValueOrDefault((entityType, kv.Key)) > (ulong)kv.Value.Count).Select(kv => kv.Key).ToList();
             var quarantined = new HashSet<(string EntityId, string EventId)>();
             if (older.Count > 0)
             {
