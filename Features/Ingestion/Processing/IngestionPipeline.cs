@@ -92,7 +92,7 @@ public sealed class IngestionPipeline(EventLog eventLog, TracingStore store, Row
         // own events are its whole history and the bodies need not be read back.
         var counts = new Dictionary<string, Dictionary<(string EntityType, string EntityId), ulong>>();
         foreach (var project in live.GroupBy(r => r.ProjectId))
-            counts[project.Key] = await eventLog.CountsAsync(project.Key, project.Select(r => (r.EntityType, r.EntityId)).Distinct().ToList(), ct);
+            counts[project.Key] = await eventLog.CountsAsync(project.Key, project.Select(r => (r.EntityType, r.EntityId)).ToList(), ct);
         clock.Lap("counts");
         foreach (var group in live.GroupBy(r => (r.ProjectId, r.EntityType)))
         {

@@ -75,7 +75,8 @@ public sealed record JsonFilterSchema
             figure => Sql.Of($"(SELECT trace_id AS id, {Sql.Trusted(ObservationFigures[figure])} AS figure FROM {slice} GROUP BY trace_id)"), ObservationFigures);
     }
 
-    static readonly Dictionary<string, string> ObservationFigures = new()
+    /// <summary>Each figure as an aggregate over a trace's latest observation rows (also what <see cref="TraceFigures"/> stores).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ObservationFigures = new Dictionary<string, string>
     {
         ["latency"] = "(max(ifNull(end_time, start_time)) - min(start_time)) / 1000",
         ["inputTokens"] = $"sum({UsageSum("usage_keys", "usage_values", "input")})",

@@ -126,11 +126,11 @@ public sealed class TraceListReads(ClickHouseGateway clickHouse, LatestRows late
     {
         var needed = filter.Page * filter.Limit;
         if (needed > MaxTopCandidates) return null;
-        var figure = Sql.Trusted(JsonFilterSchema.FiguresOfTraces(projectId, null).Figures[figureName]);
+        var figures = JsonFilterSchema.FiguresOfTraces(projectId, null).PerTrace(figureName);
         for (var fetch = Math.Max(needed * 2, 200); fetch <= MaxTopCandidates * 4; fetch *= 4)
         {
             var candidates = await clickHouse.QueryAsync<Candidate>(Sql.Of(
-                $"SELECT trace_id AS id, {figure} AS figure FROM trace_figures FINAL WHERE project_id = {projectId} ORDER BY figure DESC, id DESC LIMIT {fetch}"), ct);
+                $"SELECT id, figure FROM {figures} ORDER BY figure DESC, id DESC LIMIT {fetch}"), ct);
             var passing = new HashSet<string>();
             foreach (var chunk in Sql.Chunks(candidates.Select(c => c.Id), id => id.Length))
                 foreach (var row in await clickHouse.QueryAsync<PageId>(Sql.Of(

@@ -21,14 +21,12 @@ public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGate
     /// <summary>The figures of the latest observation rows in <paramref name="latestObservations"/>, one row per trace, in the table's column order.</summary>
     public static Sql Compute(Sql latestObservations) => Sql.Of($"""
         SELECT project_id, trace_id, min(start_time), max(ifNull(end_time, start_time)),
-          sum({Usage("usage", "input")}), sum({Usage("usage", "output")}), sum({Usage("usage", "total")}),
-          sum({Usage("cost", "input")}), sum({Usage("cost", "output")}), sum(ifNull(total_cost, 0)),
-          countIf(level = 'ERROR'), countIf(level = 'WARNING'), countIf(level = 'DEFAULT'), countIf(level = 'DEBUG'),
+          {Figures("inputTokens", "outputTokens", "totalTokens", "inputCost", "outputCost", "totalCost", "errorCount", "warningCount", "defaultCount", "debugCount")},
           count(), sum(fold_version)
         FROM {latestObservations} WHERE is_deleted = 0 GROUP BY project_id, trace_id
         """);
 
-    static Sql Usage(string kind, string key) => Sql.Trusted(JsonFilterSchema.UsageSum($"{kind}_keys", $"{kind}_values", key));
+    static Sql Figures(params string[] names) => Sql.Trusted(string.Join(", ", names.Select(n => JsonFilterSchema.ObservationFigures[n])));
 
     const string Columns = "project_id, trace_id, start_time, end_time, usage_keys, usage_values, cost_keys, cost_values, total_cost, level, fold_version, is_deleted, id";
 
