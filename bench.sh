@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
+source scripts/publish.sh
 
 DATA=.data/bench
 PG_PORT=54349; REDIS_PORT=63819; CH_HTTP_PORT=18143; CH_TCP_PORT=19020
@@ -33,7 +34,7 @@ export DATABASE_URL=postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/langfu
 export CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP_PORT CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD=$CH_PASSWORD CLICKHOUSE_DB=langfuse_bench
 export REDIS_CONNECTION_STRING=redis://127.0.0.1:$REDIS_PORT SALT=bench-salt
 
-dotnet build Langfuse.csproj -c Release -nologo -v q -o "$DATA/app" >/dev/null
+publish_app "$DATA/app" >/dev/null
 dotnet build tests/Langfuse.Benchmarks/Langfuse.Benchmarks.csproj -c Release -nologo -v q -o "$DATA/bench" >/dev/null
 export BENCH_APP_DLL=$PWD/$DATA/app/Langfuse.dll
 what=${1:-ingestion}; shift || true

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/stores.sh
+source scripts/publish.sh
 
 DATA=.data/run
 PG_PORT=${LANGFUSE_RUN_PG_PORT:-54329}
@@ -60,7 +61,7 @@ export LANGFUSE_INIT_USER_PASSWORD=${LANGFUSE_INIT_USER_PASSWORD:-$DEFAULT_USER_
 export NEXTAUTH_URL=${NEXTAUTH_URL:-http://localhost:$PORT}
 
 echo "Building ..."
-dotnet build Langfuse.csproj -c Release -nologo -v q -o "$DATA/app" >/dev/null
+publish_app "$DATA/app" >/dev/null
 # `./run.sh dead-letters [list|replay] [--project ID]`: what the workers could not process, listed or put back.
 if [ "${1:-}" = "dead-letters" ]; then cd "$DATA/app"; exec dotnet Langfuse.dll "$@"; fi
 cat <<INFO
