@@ -9,17 +9,16 @@ RUN npm run build
 
 # Build stage: restore and publish the service (tests, benchmarks and local data are not part of the image).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
-ARG TARGETARCH
 WORKDIR /src
+# Precompiled (ReadyToRun) for the image's processor by scripts/publish.sh, as run.sh and bench.sh publish.
+COPY scripts/publish.sh scripts/
 COPY Langfuse.csproj ./
-# Precompiled (ReadyToRun) for the image's processor, as scripts/publish.sh does: less JIT while the service warms up.
-RUN echo "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" > /rid \
- && dotnet restore Langfuse.csproj -r "$(cat /rid)" -p:PublishReadyToRun=true
+RUN bash -c '. scripts/publish.sh && dotnet restore Langfuse.csproj -r "$(app_rid)" -p:PublishReadyToRun=true'
 COPY Program.cs ./
 COPY Features/ Features/
 COPY Infrastructure/ Infrastructure/
 COPY --from=web /web/dist web/dist/
-RUN dotnet publish Langfuse.csproj -c Release -r "$(cat /rid)" --self-contained false -p:PublishReadyToRun=true -o /app --no-restore -p:SkipWebBuild=true
+RUN bash -c '. scripts/publish.sh && publish_app /app --no-restore -p:SkipWebBuild=true'
 
 # Runtime stage: ASP.NET runtime only, as a non-root user. One container runs the API and the workers.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
