@@ -25,10 +25,13 @@ public sealed partial class ClickHouseException(string message, Exception? inner
 /// Who a gateway serves. Each has its own connection pool, so API reads, however many, can never take the
 /// connections the ingestion worker writes through; reads also carry ClickHouse's own time and memory limits.
 /// </summary>
-public sealed record ClickHousePool(string Name, int MaxConnections, TimeSpan Timeout, int? MaxExecutionSeconds = null, long? MaxMemoryBytes = null)
+public sealed record ClickHousePool(string Name, int MaxConnections, TimeSpan Timeout, int? MaxExecutionSeconds = null, long? MaxMemoryBytes = null, int? MaxQueryBytes = null)
 {
-    /// <summary>Ingestion's writes and its history reads: a timeout below the queue's takeover time (60 s), no read limits.</summary>
-    public static readonly ClickHousePool Ingestion = new("ingestion", 32, TimeSpan.FromSeconds(30));
+    /// <summary>
+    /// Ingestion's writes and its history reads: a timeout below the queue's takeover time (60 s), no read limits, and
+    /// statements of up to 4 MiB (<see cref="Sql.LargeStatementChars"/>): a round asks about all its entities at once.
+    /// </summary>
+    public static readonly ClickHousePool Ingestion = new("ingestion", 32, TimeSpan.FromSeconds(30), MaxQueryBytes: 4 * 1024 * 1024);
     public static ClickHousePool Reads(int maxExecutionSeconds, long maxMemoryBytes) =>
         new("reads", 64, TimeSpan.FromSeconds(maxExecutionSeconds + 5), maxExecutionSeconds, maxMemoryBytes);
     /// <summary>Start-up work (migrations) and tools.</summary>
@@ -77,6 +80,7 @@ public sealed class ClickHouseGateway : IDisposable
         };
         if (Pool.MaxExecutionSeconds is { } seconds) settingsPerQuery["max_execution_time"] = seconds;
         if (Pool.MaxMemoryBytes is { } bytes) settingsPerQuery["max_memory_usage"] = bytes;
+        if (Pool.MaxQueryBytes is { } size) settingsPerQuery["max_query_size"] = size;
         _queryOptions = new QueryOptions { CustomSettings = settingsPerQuery };
         // The driver asks for its binary default format, which 18.16 does not know and applies to an INSERT … SELECT
         // (whose SELECT cannot take a FORMAT clause either): statements name one every release knows.

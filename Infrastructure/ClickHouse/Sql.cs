@@ -28,6 +28,12 @@ public sealed class Sql
     /// Cuts a list of keys for <c>IN (...)</c> so that each statement stays well under ClickHouse's 256 KiB
     /// max_query_size whatever the keys' lengths (ids may have 800 characters: 500 of those would not fit).
     /// </summary>
+    /// <summary>
+    /// Chunk size for statements on a pool that allows 4 MiB (<see cref="ClickHousePool.MaxQueryBytes"/>): one statement
+    /// scans what a lookup touches once, where several chunks each scan it again.
+    /// </summary>
+    public const int LargeStatementChars = 3 * 1024 * 1024;
+
     public static IEnumerable<T[]> Chunks<T>(IEnumerable<T> keys, Func<T, int> length, int maxKeys = 1_000, int maxChars = 96 * 1024)
     {
         var chunk = new List<T>();

@@ -20,6 +20,7 @@ if (!dataDir || !portText) {
 const session = new Session(dataDir);
 // What a ClickHouse server's HTTP interface answers by default; chDB's own defaults differ for JSON output.
 const serverDefaults = { output_format_json_quote_64bit_integers: "1" };
+const defaultMaxQuerySize = 262144;
 // Parameters of the HTTP interface that are not settings.
 const notSettings = new Set(["query", "database", "default_format", "user", "password", "query_id", "session_id",
   "session_timeout", "session_check", "compress", "decompress", "enable_http_compression", "wait_end_of_query",
@@ -101,8 +102,13 @@ const server = http.createServer(async (request, response) => {
         await session.queryAsync(`USE \`${database.replace(/`/g, "")}\``);
         currentDatabase = database;
       }
+      // A server applies the request's settings before it parses the statement; a SETTINGS clause comes too late for
+      // the parser's own limit, so that one is set on the session around the statement.
+      const querySize = settings.max_query_size;
+      if (querySize) await session.queryAsync(`SET max_query_size = ${Number(querySize)}`);
       try { return await session.queryAsync(sql); }
       finally {
+        if (querySize) await session.queryAsync(`SET max_query_size = ${defaultMaxQuerySize}`);
         // One statement at a time: a slow one holds up every other, so say which (a test waiting on inserts names it).
         const ran = Date.now() - started, waited = started - queued;
         if (ran > 3000 || waited > 5000) console.log(`slow statement: ran ${ran} ms after waiting ${waited} ms: ${sql.slice(0, 200).replace(/\s+/g, " ")}`);

@@ -12,16 +12,22 @@ public sealed class IngestionLimitTests(AppFixture app) : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task A_batch_of_long_ids_is_stored_whole_though_its_ids_exceed_one_query()
+    public async Task A_batch_of_long_ids_is_stored_whole_and_merges_later_updates_though_its_ids_exceed_a_default_statement()
     {
-        // 400 ids of 800 characters: 320 KB of ids, more than ClickHouse's 256 KiB max_query_size in one statement.
+        // 400 ids of 800 characters: 320 KB of ids, more than ClickHouse's default 256 KiB max_query_size in one statement.
         var traceId = Guid.NewGuid().ToString();
         var prefix = traceId + new string('x', 800 - traceId.Length - 4);
-        var events = Enumerable.Range(0, 400).Select(i => Event("span-create", new { id = $"{prefix}{i:D4}", traceId })).Prepend(Event("trace-create", new { id = traceId })).ToArray();
+        var events = Enumerable.Range(0, 400).Select(i => Event("span-create", new { id = $"{prefix}{i:D4}", traceId, name = "created" })).Prepend(Event("trace-create", new { id = traceId })).ToArray();
         var (status, body) = await app.Host.IngestAsync(_project, events);
         status.ShouldBe(207);
         body.GetProperty("errors").GetArrayLength().ShouldBe(0);
         await app.Host.TraceWhenAsync(_project, traceId, t => t.HasObservations(400));
+
+        // The update's round must see that the span already has its create (a round asks about all its ids at once).
+        (status, _) = await app.Host.IngestAsync(_project, Event("span-update", new { id = $"{prefix}0007", traceId, output = "done" }, secondsOffset: 1));
+        status.ShouldBe(207);
+        var trace = await app.Host.TraceWhenAsync(_project, traceId, t => t.HasObservations(400) && t.Observation($"{prefix}0007").TryGetProperty("output", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.String);
+        trace.Observation($"{prefix}0007").GetProperty("name").GetString().ShouldBe("created");
     }
 
     [Fact]
