@@ -13,7 +13,7 @@ WORKDIR /src
 # Precompiled (ReadyToRun) for the image's processor by scripts/publish.sh, as run.sh and bench.sh publish.
 COPY scripts/publish.sh scripts/
 COPY Langfuse.csproj ./
-RUN bash -c '. scripts/publish.sh && dotnet restore Langfuse.csproj -r "$(app_rid)" -p:PublishReadyToRun=true'
+RUN bash -c '. scripts/publish.sh && restore_app'
 COPY Program.cs ./
 COPY Features/ Features/
 COPY Infrastructure/ Infrastructure/

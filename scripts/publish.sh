@@ -10,6 +10,11 @@ app_rid() {
   esac
 }
 
+# The restore a `publish_app … --no-restore` needs (the image restores before it copies the sources).
+restore_app() {
+  dotnet restore Langfuse.csproj -r "$(app_rid)" -p:PublishReadyToRun=true "$@"
+}
+
 publish_app() {
   local out=$1; shift
   dotnet publish Langfuse.csproj -c Release -r "$(app_rid)" --self-contained false -p:PublishReadyToRun=true -nologo -v q -o "$out" "$@"

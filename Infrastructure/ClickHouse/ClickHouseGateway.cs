@@ -29,9 +29,23 @@ public sealed record ClickHousePool(string Name, int MaxConnections, TimeSpan Ti
 {
     /// <summary>
     /// Ingestion's writes and its history reads: a timeout below the queue's takeover time (60 s), no read limits, and
-    /// statements of up to 4 MiB (<see cref="Sql.LargeStatementChars"/>): a round asks about all its entities at once.
+    /// statements of up to 4 MiB: a round asks about all its entities at once.
     /// </summary>
     public static readonly ClickHousePool Ingestion = new("ingestion", 32, TimeSpan.FromSeconds(30), MaxQueryBytes: 4 * 1024 * 1024);
+
+    /// <summary>
+    /// How many characters of keys one statement on this pool may carry (<see cref="Sql.Chunks{T}"/>'s maxChars): its
+    /// max_query_size (ClickHouse's 256 KiB unless set) at three UTF-8 bytes a character, the most an id's character
+    /// or an escaped quote takes, less room for the rest of the statement.
+    /// </summary>
+    public int MaxKeyChars => KeyCharsWithin(MaxQueryBytes ?? ServerMaxQueryBytes);
+
+    /// <summary><see cref="MaxKeyChars"/> of a pool that keeps ClickHouse's own max_query_size.</summary>
+    public static readonly int ServerDefaultKeyChars = KeyCharsWithin(ServerMaxQueryBytes);
+
+    const int ServerMaxQueryBytes = 256 * 1024;
+    static int KeyCharsWithin(int maxQueryBytes) => maxQueryBytes / 3 - 4 * 1024;
+
     public static ClickHousePool Reads(int maxExecutionSeconds, long maxMemoryBytes) =>
         new("reads", 64, TimeSpan.FromSeconds(maxExecutionSeconds + 5), maxExecutionSeconds, maxMemoryBytes);
     /// <summary>Start-up work (migrations) and tools.</summary>

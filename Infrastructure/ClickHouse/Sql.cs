@@ -25,23 +25,19 @@ public sealed class Sql
     public static Sql InList(IEnumerable<string> values) => new("(" + string.Join(",", values.Select(SqlLiteral.String)) + ")");
 
     /// <summary>
-    /// Cuts a list of keys for <c>IN (...)</c> so that each statement stays well under ClickHouse's 256 KiB
-    /// max_query_size whatever the keys' lengths (ids may have 800 characters: 500 of those would not fit).
+    /// Cuts a list of keys for <c>IN (...)</c> so that each statement stays under ClickHouse's max_query_size whatever
+    /// the keys' lengths (ids may have 800 characters: 500 of those would not fit in the default 256 KiB); by default
+    /// for a pool that keeps ClickHouse's own limit (<see cref="ClickHousePool.ServerDefaultKeyChars"/>).
     /// </summary>
-    /// <summary>
-    /// Chunk size for statements on a pool that allows 4 MiB (<see cref="ClickHousePool.MaxQueryBytes"/>): one statement
-    /// scans what a lookup touches once, where several chunks each scan it again.
-    /// </summary>
-    public const int LargeStatementChars = 3 * 1024 * 1024;
-
-    public static IEnumerable<T[]> Chunks<T>(IEnumerable<T> keys, Func<T, int> length, int maxKeys = 1_000, int maxChars = 96 * 1024)
+    public static IEnumerable<T[]> Chunks<T>(IEnumerable<T> keys, Func<T, int> length, int maxKeys = 1_000, int? maxChars = null)
     {
+        var limit = maxChars ?? ClickHousePool.ServerDefaultKeyChars;
         var chunk = new List<T>();
         var chars = 0;
         foreach (var key in keys)
         {
             var size = length(key) + 8; // quotes, escapes, comma, tuple parentheses
-            if (chunk.Count > 0 && (chunk.Count >= maxKeys || chars + size > maxChars))
+            if (chunk.Count > 0 && (chunk.Count >= maxKeys || chars + size > limit))
             {
                 yield return chunk.ToArray();
                 chunk.Clear();

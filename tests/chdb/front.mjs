@@ -18,9 +18,10 @@ if (!dataDir || !portText) {
 }
 
 const session = new Session(dataDir);
+// The parser's limit as the session starts; a request that sets its own has it restored afterwards.
+const defaultMaxQuerySize = Number(session.query("SELECT getSetting('max_query_size')", "TSV").trim());
 // What a ClickHouse server's HTTP interface answers by default; chDB's own defaults differ for JSON output.
 const serverDefaults = { output_format_json_quote_64bit_integers: "1" };
-const defaultMaxQuerySize = 262144;
 // Parameters of the HTTP interface that are not settings.
 const notSettings = new Set(["query", "database", "default_format", "user", "password", "query_id", "session_id",
   "session_timeout", "session_check", "compress", "decompress", "enable_http_compression", "wait_end_of_query",

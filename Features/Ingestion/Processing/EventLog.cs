@@ -31,7 +31,7 @@ public sealed class EventLog([FromKeyedServices("ingestion")] ClickHouseGateway 
     public async Task<Dictionary<(string EntityType, string EntityId), ulong>> CountsAsync(string projectId, IReadOnlyCollection<(string EntityType, string EntityId)> entities, CancellationToken ct)
     {
         var types = Sql.InList(entities.Select(e => e.EntityType).Distinct().ToList());
-        var chunks = Sql.Chunks(entities.Select(e => e.EntityId).Distinct(), id => id.Length, maxKeys: int.MaxValue, maxChars: Sql.LargeStatementChars);
+        var chunks = Sql.Chunks(entities.Select(e => e.EntityId).Distinct(), id => id.Length, maxKeys: int.MaxValue, maxChars: clickHouse.Pool.MaxKeyChars);
         var answers = await Task.WhenAll(chunks.Select(chunk => clickHouse.QueryAsync<EntityCount>(Sql.Of(
             $"SELECT entity_type, entity_id, count() AS c FROM ingestion_events WHERE project_id = {projectId} AND entity_type IN {types} AND entity_id IN {Sql.InList(chunk)} GROUP BY entity_type, entity_id"), ct)));
         var result = new Dictionary<(string, string), ulong>();

@@ -46,16 +46,13 @@ public sealed class TracingReads(ClickHouseGateway clickHouse, LatestRows latest
     /// </summary>
     async Task<List<T>> OfTraceAsync<T>(EntityTable table, string projectId, string traceId, CancellationToken ct) where T : IMergedRow
     {
-        var key = Sql.Trusted(table.KeyPrefix!);
-        var located = await clickHouse.QueryAsync<Located>(Sql.Of(
-            $"SELECT _part AS part, id, fold_version FROM {table.Identifier} PREWHERE project_id = {projectId} AND {key} = {traceId}"), ct);
+        var ofTrace = Sql.Of($"{table.Identifier} PREWHERE project_id = {projectId} AND {Sql.Trusted(table.KeyPrefix!)} = {traceId}");
+        Task<List<T>> Latest(Sql where) => clickHouse.QueryAsync<T>(Sql.Of($"SELECT * FROM {ofTrace} {where} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+        var located = await clickHouse.QueryAsync<Located>(Sql.Of($"SELECT _part AS part, id, fold_version FROM {ofTrace}"), ct);
         if (located.Count == 0) return [];
         var latest = located.GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.Max(l => l.FoldVersion));
-        var rows = await clickHouse.QueryAsync<T>(Sql.Of(
-            $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {key} = {traceId} WHERE _part IN {Sql.InList(located.Select(l => l.Part).Distinct())} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
-        if (rows.Count == latest.Count && rows.All(r => latest.GetValueOrDefault(r.Id) == r.FoldVersion)) return rows;
-        return await clickHouse.QueryAsync<T>(Sql.Of(
-            $"SELECT * FROM {table.Identifier} PREWHERE project_id = {projectId} AND {key} = {traceId} ORDER BY fold_version DESC LIMIT 1 BY id"), ct);
+        var rows = await Latest(Sql.Of($"WHERE _part IN {Sql.InList(located.Select(l => l.Part).Distinct())}"));
+        return rows.Count == latest.Count && rows.All(r => latest.GetValueOrDefault(r.Id) == r.FoldVersion) ? rows : await Latest(Sql.Empty);
     }
 
     public async Task<ObservationRow?> ObservationAsync(string projectId, string observationId, CancellationToken ct) =>
