@@ -17,6 +17,7 @@ if (args.Length > 0 && args[0] == "prompts") seconds = ArgInt("--seconds", 30); 
 var appDll = Environment.GetEnvironmentVariable("BENCH_APP_DLL") ?? throw new InvalidOperationException("BENCH_APP_DLL is not set (run ./bench.sh)");
 var port = ArgInt("--port", 3999);
 var probesOn = Environment.GetEnvironmentVariable("BENCH_PROBES") != "0";
+var traceSamples = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") == "debug";
 // The reads benchmark's web-app user (owner of the bench organization), created by the service at start-up.
 const string BenchUserEmail = "bench@local.test";
 const string BenchUserPassword = "bench password 1!";
@@ -467,7 +468,13 @@ async Task<LoadResult> Load(TimeSpan duration, int concurrency, bool record)
         if (probesOn && Interlocked.Exchange(ref lastProbeSlot, slot) != slot)
         {
             var check = CheckFreshness(traceIds[0], acceptedAt);
-            lock (freshnessChecks) freshnessChecks.Add(check.ContinueWith(t => { lock (freshness) freshness.Add(t.Result); }));
+            var sampledAt = DateTime.UtcNow;
+            lock (freshnessChecks) freshnessChecks.Add(check.ContinueWith(t =>
+            {
+                lock (freshness) freshness.Add(t.Result);
+                // With debug logging, each sample beside the service's round lines (same clock) tells which rounds made it late.
+                if (traceSamples) Console.Error.WriteLine($"sample {sampledAt:HH:mm:ss.fff} readable after {t.Result:F0} ms");
+            }));
         }
     }
 

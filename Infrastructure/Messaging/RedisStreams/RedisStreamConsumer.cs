@@ -299,7 +299,8 @@ public sealed class RedisStreamConsumer(
         var typeName = (string?)entry["type"] ?? throw new FormatException("no type field");
         if (!options.MessageTypes.TryGetValue(typeName, out var type)) throw new FormatException($"unknown message type {typeName}");
         var body = (byte[]?)entry["body"] ?? throw new FormatException("no body field");
-        return JsonSerializer.Deserialize(body, type, RedisStreamPublisher.Json) ?? throw new FormatException("body is null");
+        using var json = RedisStreamPublisher.Decode(body);
+        return JsonSerializer.Deserialize(json, type, RedisStreamPublisher.Json) ?? throw new FormatException("body is null");
     }
 
     async Task DeadLetterAsync(StreamEntry entry, int attempts, string reason)

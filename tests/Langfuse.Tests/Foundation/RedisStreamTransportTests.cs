@@ -157,6 +157,29 @@ public sealed class RedisStreamTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_message_is_kept_compressed_in_redis_and_delivered_whole_beside_entries_of_earlier_versions()
+    {
+        var seen = new ConcurrentDictionary<string, string>();
+        var publisher = new RedisStreamPublisher(_redis, _options);
+        var text = string.Concat(Enumerable.Repeat("a model answered a question about an invoice; ", 2_000));
+        await publisher.PublishAsync(new TransportProbe("large", text));
+        await publisher.PublishAsync(new TransportProbe("small", "x"));
+        // An entry as versions before compression wrote it, still on the stream after an upgrade: its body is the JSON.
+        await _redis.GetDatabase().StreamAddAsync(_options.StreamKey("probe"), [new NameValueEntry("type", RedisStreamsOptions.MessageTypeName(typeof(TransportProbe))),
+            new NameValueEntry("body", System.Text.Json.JsonSerializer.Serialize(new TransportProbe("earlier", text), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))]);
+
+        var entries = await _redis.GetDatabase().StreamRangeAsync(_options.StreamKey("probe"));
+        ((byte[])entries[0]["body"]!).Length.ShouldBeLessThan(text.Length / 10);
+        ((string)entries[1]["body"]!).ShouldContain("\"small\"");
+
+        _ = Consume("c1", (m, _) => { var p = (TransportProbe)m; seen[p.Id] = p.Payload; return Task.CompletedTask; }, _stop.Token);
+        await Eventually.Async(() => Task.FromResult(seen.Count == 3), TimeSpan.FromSeconds(10), "not all three messages were delivered");
+        seen["large"].ShouldBe(text);
+        seen["small"].ShouldBe("x");
+        seen["earlier"].ShouldBe(text);
+    }
+
+    [Fact]
     public async Task An_undecodable_entry_is_dead_lettered_at_once()
     {
         var db = _redis.GetDatabase();

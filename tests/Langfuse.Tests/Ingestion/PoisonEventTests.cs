@@ -126,7 +126,7 @@ public sealed class PoisonEventTests(AppFixture app, Xunit.Abstractions.ITestOut
         var dead = await Eventually.Value(async () => await DeadLettersOfProject() is { Count: > 0 } d ? d : null, TimeSpan.FromSeconds(30), "the poison event was not dead-lettered");
         dead.Count.ShouldBe(1);
         ((string?)dead[0]["reason"]).ShouldNotBeNull().ShouldContain("score value is not a finite number");
-        var quarantined = JsonSerializer.Deserialize<IngestBatch>((byte[])dead[0]["body"]!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var quarantined = JsonSerializer.Deserialize<IngestBatch>(RedisStreamPublisher.Decode((byte[])dead[0]["body"]!), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         quarantined.Events.Single().EventId.ShouldBe(poison.EventId);
 
         // A later, valid event of the same score is stored: the poison one stays out of its folds.

@@ -88,4 +88,27 @@ public sealed class TraceFiguresTests(AppFixture app) : IAsyncLifetime
         descending.ShouldBe(Enumerable.Reverse(ascending).ToList());
         (await Ids("orderBy=totalCost.desc&limit=3")).ShouldBe(["t09", "t04", "t08"]);
     }
+
+    [Fact]
+    public async Task A_session_of_400_traces_with_long_non_ascii_ids_gets_its_whole_cost()
+    {
+        // 400 trace ids of 250 three-byte characters: 100,000 characters, 300 KB as UTF-8. The session's cost reads the
+        // figures of all of them by id; counted in characters they would fit one 256 KiB statement, in bytes they do not.
+        var stem = new string('語', 246);
+        var traceIds = Enumerable.Range(0, 400).Select(i => $"{stem}{i:D4}").ToList();
+        var (status, body) = await app.Host.IngestAsync(_key, traceIds.SelectMany(t => new[]
+        {
+            Event("trace-create", new { id = t, userId = "long-ids", sessionId = "long-ids" }),
+            Event("generation-create", new { id = t + "-g", traceId = t, model = "gpt-4o", usage = new { input = 10, output = 5 } }),
+        }).ToArray());
+        status.ShouldBe(207);
+        body.GetProperty("errors").GetArrayLength().ShouldBe(0);
+        await Eventually.Async(async () => (await Usage("long-ids")).Tokens == 400 * 15, TimeSpan.FromSeconds(30), "not all 400 generations were counted");
+
+        var (sessionStatus, sessions) = await _team.Owner.GetAsync($"{Project}/sessions/usage?sessionIds=long-ids");
+        sessionStatus.ShouldBe(200);
+        var cost = sessions.GetProperty("data")[0].GetProperty("totalCost").GetDouble();
+        cost.ShouldBeGreaterThan(0);
+        cost.ShouldBe((await Usage("long-ids")).Cost, 1e-9);
+    }
 }
