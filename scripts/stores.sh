@@ -111,7 +111,8 @@ start_clickhouse() { # start_clickhouse <dir> <http_port> <tcp_port> <password>
   <timezone>UTC</timezone>
   <mark_cache_size>268435456</mark_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
-$( [ "${CLICKHOUSE_LOG_QUERIES:-0}" = 1 ] && echo '  <part_log><database>system</database><table>part_log</table></part_log>')
+$( [ "${CLICKHOUSE_LOG_QUERIES:-0}" = 1 ] && echo '  <part_log><database>system</database><table>part_log</table></part_log>
+  <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>7500</flush_interval_milliseconds></query_log>')
 </yandex>
 XML
   cat > "$dir/users.xml" <<XML

@@ -19,6 +19,8 @@ public static class IngestionModule
         services.AddSingleton<UsageCalculator>();
         services.AddSingleton<RowMapper>();
         services.AddSingleton<EventLog>();
+        services.AddSingleton<KnownEntities>();
+        services.AddSingleton<Projects.IProjectDataOwner, IngestionProjectData>();
         services.AddSingleton<IngestionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestionPipeline>());
         return services;

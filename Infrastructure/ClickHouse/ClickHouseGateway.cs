@@ -60,7 +60,7 @@ public sealed record ClickHousePool(string Name, int MaxConnections, TimeSpan Ti
 public sealed class ClickHouseGateway : IDisposable
 {
     public static readonly ActivitySource Activity = new("Langfuse.ClickHouse");
-    static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    internal static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     readonly ClickHouseClient _client;
     readonly QueryOptions _queryOptions;

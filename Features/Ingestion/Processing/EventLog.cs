@@ -39,6 +39,26 @@ public sealed class EventLog([FromKeyedServices("ingestion")] ClickHouseGateway 
         return result;
     }
 
+    sealed record LoggedEntity(string EntityType, string EntityId);
+    sealed record RowCount(ulong N);
+
+    /// <summary>
+    /// Every entity the log holds events of for one project (an entity with several events may come several times), in
+    /// pages of about a million log rows, each read as one stream: for rebuilding the project's <see cref="KnownEntities"/> set.
+    /// </summary>
+    public async IAsyncEnumerable<(string EntityType, string EntityId)> LoggedEntitiesAsync(string projectId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var rows = (await clickHouse.QueryAsync<RowCount>(Sql.Of($"SELECT count() AS n FROM ingestion_events WHERE project_id = {projectId}"), ct)).Single().N;
+        var pages = Math.Max(1UL, rows / 1_000_000);
+        for (var page = 0UL; page < pages; page++)
+            await foreach (var line in clickHouse.QueryLinesAsync(Sql.Of(
+                $"SELECT entity_type, entity_id FROM ingestion_events WHERE project_id = {projectId} AND cityHash64(entity_id) % {pages} = {page}"), ct))
+            {
+                var entity = System.Text.Json.JsonSerializer.Deserialize<LoggedEntity>(line, ClickHouseGateway.RowJson)!;
+                yield return (entity.EntityType, entity.EntityId);
+            }
+    }
+
     sealed record QuarantineRow(string ProjectId, string EntityType, string EntityId, string EventId, byte State, string Reason, long ChangedAt);
     sealed record QuarantinedId(string EntityId, string EventId);
 

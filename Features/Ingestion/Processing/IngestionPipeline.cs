@@ -15,7 +15,7 @@ namespace Langfuse.Features.Ingestion.Processing;
 /// the rest of the round, other projects' events included, is stored. A failure of a store fails the whole round,
 /// which is then retried as it is.
 /// </summary>
-public sealed class IngestionPipeline(EventLog eventLog, TracingStore store, RowMapper mapper, ProjectModels models, RedisStreamPublisher deadLetters,
+public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, TracingStore store, RowMapper mapper, ProjectModels models, RedisStreamPublisher deadLetters,
     ILogger<IngestionPipeline> log) : IHostedService
 {
     sealed record Pending(IngestBatch Batch, TaskCompletionSource Done);
@@ -89,11 +89,18 @@ public sealed class IngestionPipeline(EventLog eventLog, TracingStore store, Row
         var released = new List<EventLogRow>();
         var live = logRows.Where(r => !quarantine.Has(r)).ToList();
         // Most entities are new: when the log holds no more events for an entity than this round wrote, the round's
-        // own events are its whole history and the bodies need not be read back.
+        // own events are its whole history and the bodies need not be read back. The known-entities set names the
+        // few that may have earlier events; only those are counted in ClickHouse (all of them while it cannot tell).
         var counts = new Dictionary<string, Dictionary<(string EntityType, string EntityId), ulong>>();
         foreach (var project in live.GroupBy(r => r.ProjectId))
-            counts[project.Key] = await eventLog.CountsAsync(project.Key, project.Select(r => (r.EntityType, r.EntityId)).ToList(), ct);
-        clock.Lap("counts");
+        {
+            var entities = project.Select(r => (r.EntityType, r.EntityId)).Distinct().ToList();
+            var maybe = await known.MarkAsync(project.Key, entities, ct);
+            clock.Lap("known");
+            var ask = maybe is null ? entities : entities.Where(maybe.Contains).ToList();
+            counts[project.Key] = ask.Count == 0 ? [] : await eventLog.CountsAsync(project.Key, ask, ct);
+            clock.Lap("counts");
+        }
         foreach (var group in live.GroupBy(r => (r.ProjectId, r.EntityType)))
         {
             var (projectId, entityType) = group.Key;
