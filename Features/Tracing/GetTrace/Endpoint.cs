@@ -28,8 +28,10 @@ sealed class Endpoint(TracingReads reads) : Endpoint<Request, PublicTraceWithDet
         var traceTask = reads.TraceAsync(project, traceId, ct);
         var observationsTask = wants("observations") || wants("metrics") ? reads.ObservationsOfTraceAsync(project, traceId, ct) : Task.FromResult(new List<ObservationRow>());
         var scoresTask = wants("scores") ? reads.ScoresOfTraceAsync(project, traceId, ct) : Task.FromResult(new List<ScoreRow>());
-        var trace = await traceTask ?? throw NotFound(traceId); // stored, but deleted
-        var view = ApiViews.TraceWithDetails(trace, await observationsTask, await scoresTask, await reads.ModelLookupAsync(project, ct));
+        // All three awaited before answering, a deleted trace's 404 too: no read is left running unobserved.
+        await Task.WhenAll(traceTask, observationsTask, scoresTask);
+        var trace = traceTask.Result ?? throw NotFound(traceId); // stored, but deleted
+        var view = ApiViews.TraceWithDetails(trace, observationsTask.Result, scoresTask.Result, await reads.ModelLookupAsync(project, ct));
         if (!wants("io")) view = view with { Input = null, Output = null, Metadata = [] };
         if (!wants("observations")) view = view with { Observations = [] };
         if (!wants("metrics")) view = view with { Latency = -1, TotalCost = -1 };
