@@ -137,7 +137,16 @@ XML
   else
     /usr/sbin/clickhouse-server --config-file="$dir/config.xml" --pid-file="$dir/clickhouse.pid" --daemon
   fi
-  wait_for 60 "ClickHouse" curl -sf "http://127.0.0.1:$http/ping"
+  # A large data directory takes ClickHouse a while to load its parts (11 GB of benchmark data: over a minute on the
+  # development machine), so wait as long as the server lives, up to ten minutes, and stop at once if it exits.
+  local started=$SECONDS
+  until curl -sf "http://127.0.0.1:$http/ping" >/dev/null 2>&1; do
+    if [ $((SECONDS - started)) -ge 10 ] && ! pid_alive "$dir/clickhouse.pid"; then
+      echo "ClickHouse exited while starting: see $dir/log/error.log" >&2; return 1
+    fi
+    if [ $((SECONDS - started)) -ge 600 ]; then echo "ClickHouse did not come up within 600s" >&2; return 1; fi
+    sleep 0.1
+  done
 }
 
 # A current ClickHouse for tests and benchmarks: chDB (ClickHouse 26, embedded; npm) behind tests/chdb/front.mjs, which
