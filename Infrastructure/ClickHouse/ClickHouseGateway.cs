@@ -60,7 +60,7 @@ public sealed record ClickHousePool(string Name, int MaxConnections, TimeSpan Ti
 public sealed class ClickHouseGateway : IDisposable
 {
     public static readonly ActivitySource Activity = new("Langfuse.ClickHouse");
-    internal static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions RowJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     readonly ClickHouseClient _client;
     readonly QueryOptions _queryOptions;
@@ -151,9 +151,15 @@ public sealed class ClickHouseGateway : IDisposable
     public async Task<List<T>> QueryAsync<T>(Sql query, CancellationToken ct = default)
     {
         var rows = new List<T>();
-        await foreach (var line in QueryLinesAsync(query, ct))
-            rows.Add(JsonSerializer.Deserialize<T>(line, RowJson)!);
+        await foreach (var row in QueryRowsAsync<T>(query, ct)) rows.Add(row);
         return rows;
+    }
+
+    /// <summary>Rows of a query as they arrive, for results too large to hold at once.</summary>
+    public async IAsyncEnumerable<T> QueryRowsAsync<T>(Sql query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var line in QueryLinesAsync(query, ct))
+            yield return JsonSerializer.Deserialize<T>(line, RowJson)!;
     }
 
     /// <summary>Raw JSONEachRow lines, for callers that map rows themselves.</summary>

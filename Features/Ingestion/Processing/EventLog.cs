@@ -57,12 +57,9 @@ public sealed class EventLog([FromKeyedServices("ingestion")] ClickHouseGateway 
             // The partition key's own expression, not computed bounds: it means the same rows in the server's time zone.
             var slices = Math.Max(1UL, rows / 1_000_000);
             for (var slice = 0UL; slice < slices; slice++)
-                await foreach (var line in clickHouse.QueryLinesAsync(Sql.Of(
+                await foreach (var entity in clickHouse.QueryRowsAsync<LoggedEntity>(Sql.Of(
                     $"SELECT entity_type, entity_id FROM ingestion_events WHERE project_id = {projectId} AND toYYYYMM(toDateTime(intDiv(received_at, 1000))) = {month} AND cityHash64(entity_id) % {slices} = {slice}"), ct))
-                {
-                    var entity = System.Text.Json.JsonSerializer.Deserialize<LoggedEntity>(line, ClickHouseGateway.RowJson)!;
                     yield return (entity.EntityType, entity.EntityId);
-                }
         }
     }
 

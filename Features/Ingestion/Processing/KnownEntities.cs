@@ -52,7 +52,8 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
     {
         ct.ThrowIfCancellationRequested();
         // Sent together: Redis runs them one after the other anyway, and the round waits for one round trip, not several.
-        var chunks = entities.Distinct().Chunk(PerCall).ToList();
+        // The round's entities come distinct; a repeated one would only be reported as seen and counted in ClickHouse.
+        var chunks = entities.Chunk(PerCall).ToList();
         var replies = await Task.WhenAll(chunks.Select(chunk => MarkChunkAsync(projectId, chunk)));
         var maybe = new HashSet<(string, string)>();
         var trusted = true;
