@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Langfuse.Infrastructure.Http;
@@ -238,6 +239,9 @@ public static partial class EventValidator
     {
         if (!Present(body, name, out var v)) { if (required) errors.Add($"body.{name}: Required"); return; }
         if (v.ValueKind != JsonValueKind.String) { errors.Add($"body.{name}: Expected string, received {Kind(v)}"); return; }
+        // Ids are short and plain: their raw text settles it without reading them into a string.
+        var raw = JsonMarshal.GetRawUtf8Value(v);
+        if (raw.Length is > 2 and <= 802 && raw.IndexOf((byte)'\\') < 0) return;
         var s = v.GetString()!;
         if (s.Length is 0 or > 800) errors.Add($"body.{name}: String must contain 1 to 800 characters");
         else if (s.Contains('\r')) errors.Add($"body.{name}: must not contain carriage returns");
@@ -247,8 +251,14 @@ public static partial class EventValidator
     {
         if (!Present(body, name, out var v)) return;
         if (v.ValueKind != JsonValueKind.String) errors.Add($"body.{name}: Expected string, received {Kind(v)}");
-        else if (v.GetString()!.Length > maxLength) errors.Add($"body.{name}: String must contain at most {maxLength} character(s)");
+        else if (maxLength < int.MaxValue && LongerThan(v, maxLength)) errors.Add($"body.{name}: String must contain at most {maxLength} character(s)");
     }
+
+    /// <summary>
+    /// A string's length in UTF-16 characters never exceeds its raw UTF-8 text's (escapes included), so short raw
+    /// text settles it without reading the string.
+    /// </summary>
+    static bool LongerThan(JsonElement s, int max) => JsonMarshal.GetRawUtf8Value(s).Length - 2 > max && s.GetString()!.Length > max;
 
     static void DateField(JsonElement body, string name, List<string> errors)
     {

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Langfuse.Infrastructure.Http;
 
@@ -16,6 +18,10 @@ public static class JsonText
     /// <summary>Adds at most one error per problem kind, naming the first path where it occurs.</summary>
     public static void Check(JsonElement element, string path, List<string> errors)
     {
+        // Nearly every value passes, and deciding that from the raw UTF-8 allocates nothing; the walk below, which
+        // reads every string and builds every path so that it can name one, ran at ~10 % of the service's CPU while
+        // the API took 25,000 events/s. It now runs only for a value that has a problem.
+        if (SurelyClean(element, 0)) return;
         var found = new Findings();
         Walk(element, path, 0, found);
         if (found.Text is not null) errors.Add($"{found.Text}: invalid text (a lone UTF-16 surrogate or invalid UTF-8)");
@@ -48,6 +54,49 @@ public static class JsonText
                 if (!element.TryGetDouble(out var d) || !double.IsFinite(d)) found.Number ??= path;
                 break;
         }
+    }
+
+    /// <summary>True only when nothing in the value can fail; false sends it to the walk that decides and names.</summary>
+    static bool SurelyClean(JsonElement element, int depth)
+    {
+        if (depth > MaxDepth) return false;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                    if (!SurelyTranscodes(JsonMarshal.GetRawUtf8PropertyName(property)) || !SurelyClean(property.Value, depth + 1)) return false;
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    if (!SurelyClean(item, depth + 1)) return false;
+                return true;
+            case JsonValueKind.String:
+                return SurelyTranscodes(JsonMarshal.GetRawUtf8Value(element));
+            case JsonValueKind.Number:
+                // Without an exponent, a number of fewer than 300 digits is below double's 1.8e308.
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                return raw.Length < 300 && raw.IndexOfAny((byte)'e', (byte)'E') < 0;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// Raw JSON string text that certainly reads back as a string: valid UTF-8 with no <c>\u</c> escape that may be
+    /// a surrogate (a lone one is the only escape that cannot transcode). Says no to some good text, never yes to bad.
+    /// </summary>
+    static bool SurelyTranscodes(ReadOnlySpan<byte> raw)
+    {
+        if (!Utf8.IsValid(raw)) return false;
+        for (var i = raw.IndexOf("\\u"u8); i >= 0; i = NextEscape(raw, i))
+            if (i + 2 < raw.Length && (raw[i + 2] | 0x20) == 'd') return false;
+        return true;
+    }
+
+    static int NextEscape(ReadOnlySpan<byte> raw, int at)
+    {
+        var next = raw[(at + 2)..].IndexOf("\\u"u8);
+        return next < 0 ? -1 : at + 2 + next;
     }
 
     static bool Transcodes(JsonElement s)
