@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Langfuse.Infrastructure;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Tables;
@@ -29,7 +30,7 @@ public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGate
     public async Task InsertAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        var buffer = new MemoryStream();
+        using var buffer = PooledBuffers.Rent(table);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             foreach (var row in rows)
