@@ -34,7 +34,7 @@ what=${1:-ingestion}; shift || true
 # `reads` keeps its data set (minutes to load) in a database of its own. The write benchmarks add to theirs run after
 # run: dropping it before each run was tried and undone, because deleting a run's part files made ClickHouse
 # slow to create files for minutes after (this machine's ext4 has no journal, and its inode allocator then skips
-# every recently freed inode): readable p99 at 5,000 events/s 1.0–1.8 s right after a drop, 0.4–0.6 s without one.
+# every recently freed inode): readable p99 at 5,000 events/s 0.95–1.8 s right after a drop, 0.4–0.6 s without one.
 # For a fresh machine's state, stop the stores and delete .data/bench. Redis is flushed: its leftovers (old projects'
 # known-entities sets) only make its append-only file rewrites longer.
 ch_db=langfuse_bench

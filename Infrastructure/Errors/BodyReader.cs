@@ -44,16 +44,8 @@ public static class BodyReader
     static async Task<Result> ReadExactlyAsync(Stream stream, int length, long maxBytes, CancellationToken ct)
     {
         var bytes = GC.AllocateUninitializedArray<byte>(length);
-        var filled = 0;
-        try
-        {
-            while (filled < length)
-            {
-                var read = await stream.ReadAsync(bytes.AsMemory(filled), ct);
-                if (read == 0) break;
-                filled += read;
-            }
-        }
+        int filled;
+        try { filled = await stream.ReadAtLeastAsync(bytes, length, throwOnEndOfStream: false, ct); }
         catch (BadHttpRequestException e) when (e.StatusCode == 413) { return TooLarge(maxBytes); }
         return new Result(null, filled == length ? bytes : bytes[..filled], 200, null);
     }

@@ -88,15 +88,12 @@ public static class JsonText
     static bool SurelyTranscodes(ReadOnlySpan<byte> raw)
     {
         if (!Utf8.IsValid(raw)) return false;
-        for (var i = raw.IndexOf("\\u"u8); i >= 0; i = NextEscape(raw, i))
+        for (var i = raw.IndexOf("\\u"u8); i >= 0; i = raw.IndexOf("\\u"u8))
+        {
             if (i + 2 < raw.Length && (raw[i + 2] | 0x20) == 'd') return false;
+            raw = raw[(i + 2)..];
+        }
         return true;
-    }
-
-    static int NextEscape(ReadOnlySpan<byte> raw, int at)
-    {
-        var next = raw[(at + 2)..].IndexOf("\\u"u8);
-        return next < 0 ? -1 : at + 2 + next;
     }
 
     static bool Transcodes(JsonElement s)

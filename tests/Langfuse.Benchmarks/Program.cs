@@ -625,24 +625,23 @@ async Task<string> ClickHouse(string sql)
 // it drained since the last one: 200 ms near the end, at most 2 s.
 async Task<long> WaitStored(long expected, Stopwatch watch)
 {
-    var exact = false;
-    var (stored, at) = (await CountStoredRows(), watch.Elapsed);
+    await PollUntil(expected, CountStoredRows, watch);
+    return await PollUntil(expected, CountStoredObservations, watch);
+}
+
+async Task<long> PollUntil(long expected, Func<Task<long>> count, Stopwatch watch)
+{
+    var (stored, at) = (await count(), watch.Elapsed);
     var wait = TimeSpan.FromMilliseconds(200);
-    while (watch.Elapsed < TimeSpan.FromMinutes(5))
+    while (stored < expected && watch.Elapsed < TimeSpan.FromMinutes(5))
     {
-        if (stored >= expected)
-        {
-            if (exact) break;
-            (exact, stored) = (true, await CountStoredObservations());
-            continue;
-        }
         await Task.Delay(wait);
         var (previous, previousAt) = (stored, at);
-        (stored, at) = (exact ? await CountStoredObservations() : await CountStoredRows(), watch.Elapsed);
+        (stored, at) = (await count(), watch.Elapsed);
         var perSecond = (stored - previous) / (at - previousAt).TotalSeconds;
         wait = TimeSpan.FromSeconds(perSecond > 0 ? Math.Clamp((expected - stored) / perSecond / 2, 0.2, 2) : 0.2);
     }
-    return exact ? stored : await CountStoredObservations();
+    return stored;
 }
 
 async Task<long> CountStoredObservations() =>
