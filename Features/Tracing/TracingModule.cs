@@ -14,7 +14,7 @@ public static class TracingModule
         services.AddSingleton<KeyRanges>();
         services.AddSingleton<Metrics.DailyRollups>();
         services.AddSingleton<IWrittenRowsObserver>(sp => sp.GetRequiredService<Metrics.DailyRollups>());
-        services.AddSingleton<IWrittenRowsObserver, TraceFigures>();
+        services.AddSingleton<TraceFigures>();
         services.AddSingleton<Dashboard.DashboardDays>();
         services.AddSingleton<TraceLookup>();
         services.AddSingleton<ListTraces.TraceListReads>();

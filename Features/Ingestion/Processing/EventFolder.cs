@@ -16,6 +16,10 @@ public static class EventFolder
     public static Folded Fold(IEnumerable<EventLogRow> events, IReadOnlySet<string> immutableKeys, Func<EventLogRow, JsonObject, JsonObject> toRecord)
     {
         var ordered = InOrder(events);
+        // Most entities have one event: its record becomes the state as it is, instead of being copied into an empty
+        // state value by value (the copies were a third of the fold's allocations in the benchmark's drain).
+        if (ordered.Count == 1)
+            return new Folded(ParseBody(ordered[0].Body) is { } only ? Alone(toRecord(ordered[0], only)) : new JsonObject(), ordered[0].ReceivedAt, 1);
         var state = new JsonObject();
         var fromCreates = new Dictionary<string, JsonNode>();
         foreach (var e in ordered)
@@ -55,6 +59,18 @@ public static class EventFolder
         catch (JsonException) { return null; }
     }
 
+    /// <summary>What folding one record into an empty state gives (<see cref="Apply"/> on each value), made in place.</summary>
+    static JsonObject Alone(JsonObject record)
+    {
+        foreach (var (key, value) in record.ToList())
+        {
+            if (value is JsonObject { Count: 0 } || key is "input" or "output" && !IsTruthy(value)) record.Remove(key);
+            else if (key == "metadata" && value is not (null or JsonObject)) record[key] = AsMetadataObject(value);
+            else if (key == "tags") record[key] = Tags(null, value);
+        }
+        return record;
+    }
+
     static void Apply(JsonObject state, string key, JsonNode? next, IReadOnlySet<string> immutableKeys)
     {
         if (next is JsonObject { Count: 0 }) return;
@@ -67,10 +83,7 @@ public static class EventFolder
                 state[key] = DeepMerge(state[key] as JsonObject, incoming);
                 return;
             case "tags":
-                var union = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (var tag in (state[key] as JsonArray ?? []).Concat(next as JsonArray ?? []))
-                    if (tag?.GetValueKind() == JsonValueKind.String) union.Add(tag.GetValue<string>());
-                state[key] = new JsonArray(union.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+                state[key] = Tags(state[key], next);
                 return;
             case "input" or "output":
                 if (IsTruthy(next)) state[key] = next!.DeepClone();
@@ -79,6 +92,15 @@ public static class EventFolder
                 state[key] = next?.DeepClone();
                 return;
         }
+    }
+
+    /// <summary>The string tags of both, each once, sorted.</summary>
+    static JsonArray Tags(JsonNode? held, JsonNode? next)
+    {
+        var union = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var tag in (held as JsonArray ?? []).Concat(next as JsonArray ?? []))
+            if (tag?.GetValueKind() == JsonValueKind.String) union.Add(tag.GetValue<string>());
+        return new JsonArray(union.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
     }
 
     /// <summary>Metadata is an object; a top-level primitive or array becomes {"metadata": value} as in Langfuse.</summary>

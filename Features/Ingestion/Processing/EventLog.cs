@@ -40,27 +40,16 @@ public sealed class EventLog([FromKeyedServices("ingestion")] ClickHouseGateway 
     }
 
     sealed record LoggedEntity(string EntityType, string EntityId);
-    sealed record MonthRows(uint Month, ulong N);
 
     /// <summary>
     /// Every entity the log holds events of for one project (an entity with several events may come several times), for
-    /// rebuilding the project's <see cref="KnownEntities"/> set. Read a month partition at a time, and a large month in
-    /// slices of about a million rows by a hash of the id: each read stays short, and a slice reads only its own month
-    /// (slicing the whole log by hash would read all of it once per slice).
+    /// rebuilding the project's <see cref="KnownEntities"/> set.
     /// </summary>
     public async IAsyncEnumerable<(string EntityType, string EntityId)> LoggedEntitiesAsync(string projectId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var months = await clickHouse.QueryAsync<MonthRows>(Sql.Of(
-            $"SELECT toYYYYMM(toDateTime(intDiv(received_at, 1000))) AS month, count() AS n FROM ingestion_events WHERE project_id = {projectId} GROUP BY month ORDER BY month"), ct);
-        foreach (var (month, rows) in months)
-        {
-            // The partition key's own expression, not computed bounds: it means the same rows in the server's time zone.
-            var slices = Math.Max(1UL, rows / 1_000_000);
-            for (var slice = 0UL; slice < slices; slice++)
-                await foreach (var entity in clickHouse.QueryRowsAsync<LoggedEntity>(Sql.Of(
-                    $"SELECT entity_type, entity_id FROM ingestion_events WHERE project_id = {projectId} AND toYYYYMM(toDateTime(intDiv(received_at, 1000))) = {month} AND cityHash64(entity_id) % {slices} = {slice}"), ct))
-                    yield return (entity.EntityType, entity.EntityId);
-        }
+        await foreach (var entity in clickHouse.ProjectRowsAsync<LoggedEntity>("ingestion_events", "toYYYYMM(toDateTime(intDiv(received_at, 1000)))", projectId,
+            "entity_type, entity_id", "entity_id", ct))
+            yield return (entity.EntityType, entity.EntityId);
     }
 
     sealed record QuarantineRow(string ProjectId, string EntityType, string EntityId, string EventId, byte State, string Reason, long ChangedAt);

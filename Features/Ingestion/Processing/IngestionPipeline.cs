@@ -15,8 +15,8 @@ namespace Langfuse.Features.Ingestion.Processing;
 /// the rest of the round, other projects' events included, is stored. A failure of a store fails the whole round,
 /// which is then retried as it is.
 /// </summary>
-public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, TracingStore store, RowMapper mapper, ProjectModels models, RedisStreamPublisher deadLetters,
-    ILogger<IngestionPipeline> log) : IHostedService
+public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, TracingStore store, TraceFigures figures, RowMapper mapper, ProjectModels models,
+    RedisStreamPublisher deadLetters, ILogger<IngestionPipeline> log) : IHostedService
 {
     sealed record Pending(IngestBatch Batch, TaskCompletionSource Done);
 
@@ -139,11 +139,14 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
             foreach (var e in roundEvents.GetValueOrDefault((row.ProjectId, entityType, row.Id)) ?? []) quarantine.Add(e, "row refused by ClickHouse");
             return Task.CompletedTask;
         }
+        var refusedObservations = new HashSet<ObservationRow>(ReferenceEqualityComparer.Instance);
         await Task.WhenAll(
             store.InsertIsolatingAsync("traces", traces, (r, _) => Refused(EntityTypes.Trace, r), ct),
-            store.InsertIsolatingAsync("observations", observations, (r, _) => Refused(EntityTypes.Observation, r), ct),
+            store.InsertIsolatingAsync("observations", observations, (r, _) => { refusedObservations.Add(r); return Refused(EntityTypes.Observation, r); }, ct),
             store.InsertIsolatingAsync("scores", scores, (r, _) => Refused(EntityTypes.Score, r), ct));
         clock.Lap("insert");
+        await WriteFiguresAsync(observations.Where(o => !refusedObservations.Contains(o)).ToList(), ct);
+        clock.Lap("figures");
         if (released.Count > 0) await eventLog.SetQuarantineAsync(released, null, ct);
         await quarantine.StoreAsync(eventLog, deadLetters, log, ct);
         clock.Lap("quarantine");
@@ -213,6 +216,21 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
         }
 
         static string Shorten(string reason) => reason.Length > 1000 ? reason[..1000] + "…" : reason;
+    }
+
+    /// <summary>
+    /// The figures of the traces of the stored observation rows. A trace is marked as observed only now, after its rows
+    /// are stored: of two rounds with observations of one trace, the later to mark it finds it marked and has ClickHouse
+    /// recompute the figures from both rounds' rows; a trace the set did not hold gets them from this round's rows.
+    /// </summary>
+    async Task WriteFiguresAsync(List<ObservationRow> stored, CancellationToken ct)
+    {
+        foreach (var project in stored.GroupBy(o => o.ProjectId))
+        {
+            var traces = project.Select(o => (KnownEntities.ObservedTrace, o.TraceId)).Distinct().ToList();
+            var maybe = await known.MarkAsync(project.Key, traces, ct);
+            await figures.WriteAsync(project.Key, project.ToList(), trace => maybe is not null && !maybe.Contains((KnownEntities.ObservedTrace, trace)), ct);
+        }
     }
 
     /// <summary>

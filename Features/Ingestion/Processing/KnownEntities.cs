@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
+using Langfuse.Features.Tracing.Tables;
 using StackExchange.Redis;
 
 namespace Langfuse.Features.Ingestion.Processing;
@@ -19,7 +20,10 @@ namespace Langfuse.Features.Ingestion.Processing;
 /// only once it holds every entity logged before it: a project's set starts untrusted (rounds count everything in
 /// ClickHouse, as before) until one instance has streamed the project's logged entities into it; the same happens when
 /// Redis restarted since (its run id changed), because an append-only file synced every second may have lost the
-/// last second of marks.</para>
+/// last second of marks, and when the set was made before it held <see cref="ObservedTrace"/>s (its format changed).</para>
+/// <para>Besides the log's entities, the set holds the traces that observation rows were stored for
+/// (<see cref="ObservedTrace"/>, marked after the rows are stored): a trace new to it has all its observations in the
+/// round, whose rows then give its figures (<see cref="TraceFigures"/>).</para>
 /// <para>Layout: <c>langfuse:entities:{project}</c> is a hash (Redis run id, state, epoch, levels, entities in the newest
 /// level, rebuild claim). An entity is a 32-bit fingerprint in one of a level's buckets, <c>…:{level}:{bucket}</c>,
 /// small Redis sets of integers (4 bytes an entity while a set stays under Redis' 512-entry intset limit). Level 0 has
@@ -27,8 +31,17 @@ namespace Langfuse.Features.Ingestion.Processing;
 /// (3.3 million at level 0), and older levels are only read. Fingerprint and bucket together are 45 bits of a hash: a new
 /// entity is taken for a known one about once in ten million.</para>
 /// </remarks>
-public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLog, ILogger<KnownEntities> log)
+public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLog, TraceFigures figures, ILogger<KnownEntities> log)
 {
+    /// <summary>The entity type under which a trace is marked once observation rows of it are stored (no event has this type).</summary>
+    public const string ObservedTrace = "observed-trace";
+
+    /// <summary>
+    /// Kept with the Redis run id a set was made under: a set made by a version that did not mark
+    /// <see cref="ObservedTrace"/>s is rebuilt before it is trusted again.
+    /// </summary>
+    const string Format = "2";
+
     /// <summary>Buckets of the first level; each next level has four times as many.</summary>
     public int FirstBuckets { get; init; } = 8_192;
     /// <summary>Entities a level takes per bucket on average before the next level starts (Redis keeps a set of up to 512 integers compact).</summary>
@@ -126,15 +139,16 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
     }
 
     /// <summary>
-    /// Streams every entity the log holds for the project into its set, then trusts the set if nothing reset it
-    /// meanwhile (same epoch: Redis did not restart and nobody removed it). Entities logged after the scan began are
-    /// marked by their own rounds.
+    /// Streams every entity the log holds for the project, and every trace observation rows are stored for, into its
+    /// set, then trusts the set if nothing reset it meanwhile (same epoch: Redis did not restart and nobody removed it).
+    /// Entities logged and rows stored after the scan began are marked by their own rounds.
     /// </summary>
     async Task RebuildAsync(string projectId, long epoch)
     {
         var entities = 0;
         var page = new List<(string, string)>(PerCall);
-        await foreach (var entity in eventLog.LoggedEntitiesAsync(projectId, CancellationToken.None))
+        await foreach (var entity in Concat(eventLog.LoggedEntitiesAsync(projectId, CancellationToken.None),
+            figures.TracesWithObservationsAsync(projectId, CancellationToken.None)))
         {
             page.Add(entity);
             if (page.Count < PerCall) continue;
@@ -149,12 +163,18 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
             ready == 1 ? "trusted from now on" : "reset meanwhile, to be rebuilt again");
     }
 
+    static async IAsyncEnumerable<(string, string)> Concat(IAsyncEnumerable<(string, string)> entities, IAsyncEnumerable<string> observedTraces)
+    {
+        await foreach (var entity in entities) yield return entity;
+        await foreach (var trace in observedTraces) yield return (ObservedTrace, trace);
+    }
+
     // ARGV: first level's buckets, entities per bucket before the next level, rebuild lease (ms), n, then n × (bucket
     // hash, fingerprint). Returns {ready, epoch, claimed the rebuild, one '0'/'1' per entity: marked before this call}.
-    const string MarkScript = """
+    const string MarkScript = $$"""
         local meta = KEYS[1]
         local buckets0, perBucket, lease, n = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-        local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+        local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') .. ':{{Format}}'
         local m = redis.call('HMGET', meta, 'run', 'state', 'levels', 'items', 'epoch', 'claimed')
         local levels, items, epoch, state, claimed = tonumber(m[3]) or 1, tonumber(m[4]) or 0, tonumber(m[5]) or 0, m[2], tonumber(m[6]) or 0
         local t = redis.call('TIME')
@@ -186,8 +206,8 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
         return { state == 'ready' and 1 or 0, epoch, claim, table.concat(flags) }
         """;
 
-    const string ReadyScript = """
-        local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+    const string ReadyScript = $$"""
+        local run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') .. ':{{Format}}'
         local m = redis.call('HMGET', KEYS[1], 'run', 'epoch')
         if m[1] == run and tonumber(m[2]) == tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'state', 'ready') return 1 end
         return 0

@@ -5,18 +5,21 @@ namespace Langfuse.Features.Tracing.Tables;
 
 /// <summary>
 /// Each trace's figures over its observations (first start, last end, tokens, cost, level counts) in
-/// <c>trace_figures</c>, recomputed by ClickHouse from the trace's latest observation rows every time observations of
-/// the trace are written. Whatever needs them for many traces at once (a user's total tokens, an all-time latency or
-/// cost filter, sorting by cost) then reads one narrow row per trace instead of grouping every observation: on the
-/// read benchmark's 10M observations, grouping them took 20–27 s.
+/// <c>trace_figures</c>, written every time observations of the trace are stored. Whatever needs them for many traces
+/// at once (a user's total tokens, an all-time latency or cost filter, sorting by cost) then reads one narrow row per
+/// trace instead of grouping every observation: on the read benchmark's 10M observations, grouping them took 20–27 s.
 /// </summary>
 /// <remarks>
-/// A row's <c>version</c> is the sum of the fold versions of the observation rows it was computed from. A fold version
+/// <para>A trace whose observations are all in the rows just stored gets its figures computed here from those rows; any
+/// other has ClickHouse recompute them from its latest observation rows. The recomputation was the largest statement
+/// of a closed-loop benchmark's rounds (6.4 s of ClickHouse's CPU in a run: a round's random trace ids touch a granule
+/// in every part of <c>observations</c>), and nearly every trace it served was new.</para>
+/// <para>A row's <c>version</c> is the sum of the fold versions of the observation rows it was computed from. A fold version
 /// counts an observation's events, so the sum grows with every event folded and every new observation: whichever
-/// recomputation saw more wins the replacement, in whatever order two workers' inserts land. Deleted observations do
-/// not count; a deleted trace's figures are erased with it.
+/// computation saw more wins the replacement, in whatever order two workers' inserts land. Deleted observations do
+/// not count; a deleted trace's figures are erased with it.</para>
 /// </remarks>
-public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGateway clickHouse) : IWrittenRowsObserver
+public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGateway clickHouse, TracingStore store)
 {
     /// <summary>The figures of the latest observation rows in <paramref name="latestObservations"/>, one row per trace, in the table's column order.</summary>
     public static Sql Compute(Sql latestObservations) => Sql.Of($"""
@@ -30,13 +33,65 @@ public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGate
 
     const string Columns = "project_id, trace_id, start_time, end_time, usage_keys, usage_values, cost_keys, cost_values, total_cost, level, fold_version, is_deleted, id";
 
-    public async Task RowsWrittenAsync<T>(string table, IReadOnlyCollection<T> rows, CancellationToken ct)
+    /// <summary>
+    /// Writes the figures of the traces of <paramref name="stored"/>, observation rows of one project just stored (one
+    /// row per observation). <paramref name="isWholeTrace"/> names the traces of which no observation rows were stored
+    /// before these: their figures are computed from these rows; the others' are recomputed by ClickHouse.
+    /// </summary>
+    public async Task WriteAsync(string projectId, IReadOnlyCollection<ObservationRow> stored, Func<string, bool> isWholeTrace, CancellationToken ct)
     {
-        if (rows is not IReadOnlyCollection<ObservationRow> observations) return;
-        foreach (var project in observations.GroupBy(o => o.ProjectId))
-            foreach (var traceIds in Sql.Chunks(project.Select(o => o.TraceId).Distinct(), id => id.Length))
-                await clickHouse.ExecuteAsync(Sql.Of($"INSERT INTO trace_figures {Compute(Sql.Of(
-                    $"(SELECT {Sql.Trusted(Columns)} FROM observations PREWHERE project_id = {project.Key} AND trace_id IN {Sql.InList(traceIds)} ORDER BY fold_version DESC LIMIT 1 BY id)"))}"), ct);
+        var computed = new List<Row>();
+        var recompute = new List<string>();
+        foreach (var trace in stored.GroupBy(o => o.TraceId))
+        {
+            if (!isWholeTrace(trace.Key)) recompute.Add(trace.Key);
+            else if (Of(projectId, trace.Key, trace.Where(o => o.IsDeleted == 0).ToList()) is { } row) computed.Add(row);
+        }
+        await store.InsertAsync("trace_figures", computed, ct);
+        await RecomputeAsync(projectId, recompute, ct);
+    }
+
+    /// <summary>Has ClickHouse recompute the figures of the traces from their latest observation rows.</summary>
+    public async Task RecomputeAsync(string projectId, IEnumerable<string> traceIds, CancellationToken ct)
+    {
+        foreach (var chunk in Sql.Chunks(traceIds, id => id.Length))
+            await clickHouse.ExecuteAsync(Sql.Of($"INSERT INTO trace_figures {Compute(Sql.Of(
+                $"(SELECT {Sql.Trusted(Columns)} FROM observations PREWHERE project_id = {projectId} AND trace_id IN {Sql.InList(chunk)} ORDER BY fold_version DESC LIMIT 1 BY id)"))}"), ct);
+    }
+
+    /// <summary>One row of <c>trace_figures</c>, in its column order.</summary>
+    public sealed record Row(string ProjectId, string TraceId, long StartTime, long EndTime, long InputTokens, long OutputTokens, long TotalTokens,
+        double InputCost, double OutputCost, double TotalCost, ulong ErrorCount, ulong WarningCount, ulong DefaultCount, ulong DebugCount,
+        ulong ObservationCount, ulong Version);
+
+    /// <summary>What <see cref="Compute"/> gives for a trace whose latest live observation rows are <paramref name="live"/>; null when there are none.</summary>
+    public static Row? Of(string projectId, string traceId, IReadOnlyCollection<ObservationRow> live)
+    {
+        if (live.Count == 0) return null;
+        static T Sum<T>(string[] keys, T[] values, string key) where T : System.Numerics.INumber<T>
+        {
+            var sum = T.Zero;
+            for (var i = 0; i < keys.Length && i < values.Length; i++) if (keys[i] == key) sum += values[i];
+            return sum;
+        }
+        ulong Count(string level) => (ulong)live.Count(o => o.Level == level);
+        return new Row(projectId, traceId, live.Min(o => o.StartTime), live.Max(o => o.EndTime ?? o.StartTime),
+            live.Sum(o => Sum(o.UsageKeys, o.UsageValues, "input")), live.Sum(o => Sum(o.UsageKeys, o.UsageValues, "output")),
+            live.Sum(o => Sum(o.UsageKeys, o.UsageValues, "total")),
+            live.Sum(o => Sum(o.CostKeys, o.CostValues, "input")), live.Sum(o => Sum(o.CostKeys, o.CostValues, "output")),
+            live.Sum(o => o.TotalCost ?? 0),
+            Count("ERROR"), Count("WARNING"), Count("DEFAULT"), Count("DEBUG"), (ulong)live.Count,
+            live.Aggregate(0UL, (sum, o) => sum + o.FoldVersion));
+    }
+
+    sealed record TraceId(string Id);
+
+    /// <summary>Every trace of the project that observation rows were stored for (a trace may come more than once).</summary>
+    public async IAsyncEnumerable<string> TracesWithObservationsAsync(string projectId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var trace in clickHouse.ProjectRowsAsync<TraceId>("observations", "toYYYYMM(toDateTime(intDiv(first_seen, 1000)))", projectId,
+            "DISTINCT trace_id AS id", "trace_id", ct))
+            yield return trace.Id;
     }
 
     /// <summary>

@@ -31,7 +31,9 @@ public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGate
     {
         if (rows.Count == 0) return;
         using var buffer = PooledBuffers.Rent(table);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        // A writer of our own ignores RowJson's encoder: it takes its own (with the default one, every quote in an input
+        // and every non-ASCII character went through the escaping slow path, 3 % of the service's samples).
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = RowJson.Encoder }))
         {
             foreach (var row in rows)
             {

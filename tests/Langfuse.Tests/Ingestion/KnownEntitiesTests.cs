@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Langfuse.Features.Ingestion.Processing;
+using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,17 @@ public sealed class KnownEntitiesTests(AppFixture app) : IAsyncLifetime
     async Task<string?> StateAsync(string projectId) => await Redis.HashGetAsync(KnownEntities.MetaKey(projectId), "state");
 
     static string NewId() => Guid.NewGuid().ToString();
+
+    /// <summary>What a restart that lost the last second of the append-only file leaves: the marks gone, another run id.</summary>
+    async Task LoseMarksAsync()
+    {
+        var meta = KnownEntities.MetaKey(_project.Id);
+        var levels = (int)await Redis.HashGetAsync(meta, "levels");
+        for (var level = 0; level < levels; level++)
+            for (var bucket = 0; bucket < Known.FirstBuckets << (2 * level); bucket++)
+                await Redis.KeyDeleteAsync($"{meta}:{level}:{bucket}", CommandFlags.FireAndForget);
+        await Redis.HashSetAsync(meta, "run", "a-run-before-the-restart");
+    }
 
     [Fact]
     public async Task Once_the_set_is_trusted_an_update_in_a_later_round_is_still_merged()
@@ -54,13 +66,7 @@ public sealed class KnownEntitiesTests(AppFixture app) : IAsyncLifetime
         await Known.RebuildOf(_project.Id);
         (await StateAsync(_project.Id)).ShouldBe("ready");
 
-        // What a restart that lost the last second of the append-only file leaves: the marks gone, another run id.
-        var meta = KnownEntities.MetaKey(_project.Id);
-        var levels = (int)await Redis.HashGetAsync(meta, "levels");
-        for (var level = 0; level < levels; level++)
-            for (var bucket = 0; bucket < Known.FirstBuckets << (2 * level); bucket++)
-                await Redis.KeyDeleteAsync($"{meta}:{level}:{bucket}", CommandFlags.FireAndForget);
-        await Redis.HashSetAsync(meta, "run", "a-run-before-the-restart");
+        await LoseMarksAsync();
 
         await app.Host.IngestAsync(_project, Event("trace-create", new { id = first, release = "after the restart" }, 1));
         var merged = await app.Host.TraceWhenAsync(_project, first, t => t.GetProperty("release").ValueKind == JsonValueKind.String);
@@ -79,7 +85,7 @@ public sealed class KnownEntitiesTests(AppFixture app) : IAsyncLifetime
     {
         // Tiny levels (2 buckets of 2 on average, then 8, 32 …): 300 entities fill several of them.
         var known = new KnownEntities(app.Host.Services.GetRequiredService<IConnectionMultiplexer>(), app.Host.Services.GetRequiredService<EventLog>(),
-            app.Host.Services.GetRequiredService<ILogger<KnownEntities>>()) { FirstBuckets = 2, PerBucket = 2 };
+            app.Host.Services.GetRequiredService<Langfuse.Features.Tracing.Tables.TraceFigures>(), app.Host.Services.GetRequiredService<ILogger<KnownEntities>>()) { FirstBuckets = 2, PerBucket = 2 };
         var projectId = "known-entities-" + NewId(); // no events logged: the rebuild finds nothing and trusts the set
         (await known.MarkAsync(projectId, [("trace", "warm-up")], default)).ShouldBeNull();
         await known.RebuildOf(projectId);
@@ -100,5 +106,48 @@ public sealed class KnownEntitiesTests(AppFixture app) : IAsyncLifetime
         await known.ForgetProjectAsync(projectId);
         (await Redis.KeyExistsAsync(KnownEntities.MetaKey(projectId))).ShouldBeFalse();
         (await Redis.KeyExistsAsync($"{KnownEntities.MetaKey(projectId)}:0:0")).ShouldBeFalse();
+    }
+
+    sealed record Total(long Tokens);
+
+    async Task<long> TotalTokensAsync(string traceId) => (await app.Service<ClickHouseGateway>().QueryAsync<Total>(Sql.Of(
+        $"SELECT argMax(total_tokens, version) AS tokens FROM trace_figures WHERE project_id = {_project.Id} AND trace_id = {traceId}"))).Single().Tokens;
+
+    [Fact]
+    public async Task A_trace_observed_before_the_marks_were_lost_still_gets_the_figures_of_all_its_observations()
+    {
+        var trace = NewId();
+        await app.Host.IngestAsync(_project, Event("trace-create", new { id = trace }),
+            Event("generation-create", new { id = trace + "-1", traceId = trace, usage = new { input = 10, output = 5 } }));
+        await Eventually.Async(async () => await TotalTokensAsync(trace) == 15, TimeSpan.FromSeconds(10), "the first generation was not counted");
+        await Known.RebuildOf(_project.Id);
+
+        await LoseMarksAsync();
+        await app.Host.IngestAsync(_project, Event("generation-create", new { id = trace + "-2", traceId = trace, usage = new { input = 60, output = 40 } }));
+        await Eventually.Async(async () => await TotalTokensAsync(trace) == 115, TimeSpan.FromSeconds(10), "the generation sent while the set was rebuilt was not added");
+        await Known.RebuildOf(_project.Id);
+        (await StateAsync(_project.Id)).ShouldBe("ready");
+
+        // Trusted again: the trace is known as observed from the rebuild (it streams the traces of stored observation
+        // rows), so its figures are recomputed over all rows, not taken from this round's one generation.
+        await app.Host.IngestAsync(_project, Event("generation-create", new { id = trace + "-3", traceId = trace, usage = new { input = 600, output = 400 } }));
+        await Eventually.Async(async () => await TotalTokensAsync(trace) == 1115, TimeSpan.FromSeconds(10), "the figures lost the earlier generations");
+    }
+
+    [Fact]
+    public async Task A_set_made_before_observed_traces_were_marked_is_rebuilt_before_it_is_trusted()
+    {
+        var projectId = "known-entities-" + NewId();
+        (await Known.MarkAsync(projectId, [("trace", "warm-up")], default)).ShouldBeNull();
+        await Known.RebuildOf(projectId);
+        (await Known.MarkAsync(projectId, [("trace", "next")], default)).ShouldNotBeNull();
+
+        // An earlier version kept the bare run id: its sets lack the observed traces, so they are not trusted as they are.
+        var runId = (string)(await Redis.ScriptEvaluateAsync("return string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')"))!;
+        await Redis.HashSetAsync(KnownEntities.MetaKey(projectId), "run", runId);
+        (await Known.MarkAsync(projectId, [("trace", "after")], default)).ShouldBeNull();
+        await Known.RebuildOf(projectId);
+        (await Known.MarkAsync(projectId, [("trace", "after")], default)).ShouldNotBeNull().ShouldBe([("trace", "after")]);
+        await Known.ForgetProjectAsync(projectId);
     }
 }

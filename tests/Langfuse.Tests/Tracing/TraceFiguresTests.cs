@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Langfuse.Features.Tracing.Tables;
+using Langfuse.Infrastructure.ClickHouse;
 using Langfuse.Tests.Infrastructure;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
@@ -111,5 +115,53 @@ public sealed class TraceFiguresTests(AppFixture app) : IAsyncLifetime
         var cost = sessions.GetProperty("data")[0].GetProperty("totalCost").GetDouble();
         cost.ShouldBeGreaterThan(0);
         cost.ShouldBe((await Usage("long-ids")).Cost, 1e-9);
+    }
+
+    [Fact]
+    public async Task A_new_traces_figures_computed_by_the_worker_equal_what_ClickHouse_computes_from_its_rows()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await app.Host.IngestAsync(_key,
+            Event("trace-create", new { id = "whole", userId = "ivy" }),
+            Event("generation-create", new { id = "whole-g1", traceId = "whole", model = "gpt-4o", startTime = Iso(start), endTime = Iso(start.AddSeconds(3)),
+                usage = new { input = 120, output = 30 }, level = "ERROR" }),
+            Event("generation-create", new { id = "whole-g2", traceId = "whole", startTime = Iso(start.AddSeconds(1)),
+                usageDetails = new { input = 7, output = 3, total = 10 }, costDetails = new { input = 0.25, output = 0.5 } }),
+            Event("span-create", new { id = "whole-s", traceId = "whole", startTime = Iso(start.AddSeconds(-2)), level = "WARNING" }),
+            Event("event-create", new { id = "whole-e", traceId = "whole", startTime = Iso(start.AddSeconds(9)), level = "DEBUG" }));
+        await app.Host.GetWhenAsync(_key, "/api/public/observations?traceId=whole", b => b.GetProperty("meta").GetProperty("totalItems").GetInt32() == 4);
+        var clickHouse = app.Service<ClickHouseGateway>();
+        var project = _team.ProjectId;
+        var stored = await Eventually.Value(async () => (await clickHouse.QueryAsync<JsonObject>(Sql.Of(
+            $"SELECT * FROM trace_figures FINAL WHERE project_id = {project} AND trace_id = 'whole'"))).SingleOrDefault(), TimeSpan.FromSeconds(10), "no figures were written");
+        var computed = (await clickHouse.QueryAsync<JsonObject>(TraceFigures.Compute(Sql.Of(
+            $"(SELECT * FROM observations PREWHERE project_id = {project} AND trace_id = 'whole' ORDER BY fold_version DESC LIMIT 1 BY id)")))).Single();
+
+        // Same columns in the same order; ClickHouse sums floating costs in its own order, hence the tolerance.
+        static double Number(JsonNode? v) => double.Parse(v!.ToString(), CultureInfo.InvariantCulture);
+        var (mine, theirs) = (stored.Select(kv => kv.Value).ToList(), computed.Select(kv => kv.Value).ToList());
+        mine.Count.ShouldBe(theirs.Count);
+        mine.Take(2).Select(v => v!.ToString()).ShouldBe(theirs.Take(2).Select(v => v!.ToString()));
+        for (var i = 2; i < mine.Count; i++)
+            Number(mine[i]).ShouldBe(Number(theirs[i]), Math.Abs(Number(theirs[i])) * 1e-12, $"column {stored.ElementAt(i).Key}");
+        Number(stored["total_tokens"]).ShouldBe(160);
+        Number(stored["error_count"]).ShouldBe(1);
+        Number(stored["end_time"]).ShouldBe(start.AddSeconds(9).ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task Observations_of_one_trace_sent_in_separate_batches_all_count()
+    {
+        await app.Host.IngestAsync(_key,
+            Event("trace-create", new { id = "split", userId = "jon" }),
+            Event("generation-create", new { id = "split-1", traceId = "split", usage = new { input = 10, output = 5 } }));
+        await Eventually.Async(async () => (await Usage("jon")).Tokens == 15, TimeSpan.FromSeconds(10), "the first generation was not counted");
+
+        // A later round brings another observation of the trace: its figures must cover both rounds' rows.
+        await app.Host.IngestAsync(_key, Event("generation-create", new { id = "split-2", traceId = "split", usage = new { input = 100, output = 50 } }));
+        await Eventually.Async(async () => (await Usage("jon")).Tokens == 165, TimeSpan.FromSeconds(10), "the second round's generation was not added to the first");
+        await app.Host.IngestAsync(_key, Event("span-create", new { id = "split-3", traceId = "split" }),
+            Event("generation-create", new { id = "split-4", traceId = "split", usage = new { input = 1000, output = 500 } }));
+        await Eventually.Async(async () => (await Usage("jon")).Tokens == 1665, TimeSpan.FromSeconds(10), "the third round's generation was not added");
     }
 }

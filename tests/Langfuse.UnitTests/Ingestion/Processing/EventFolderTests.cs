@@ -68,4 +68,27 @@ public sealed class EventFolderTests
         var broken = new EventLogRow("p", "observation", "o-1", "bad", "span-update", 3, 0, "[1,2]");
         Fold(Event("e1", "span-create", 1, new { name = "a" }), broken)["name"]!.GetValue<string>().ShouldBe("a");
     }
+
+    public static TheoryData<string> LoneBodies => new()
+    {
+        """{"name":"a","input":{"messages":[{"role":"user","content":"hi"}]},"output":"yes","metadata":{"a":{"b":1}},"tags":["z","a","z",3]}""",
+        """{"input":"","output":0,"metadata":"plain","tags":"not a list","startTime":"2026-01-01T00:00:00Z"}""",
+        """{"input":false,"output":null,"metadata":null,"modelParameters":{},"usage":{"input":5},"level":null}""",
+        """{"metadata":[1,2],"tags":[],"input":[],"output":{},"statusMessage":""}""",
+        """{"metadata":{},"input":{"nested":{}},"output":-0.0,"version":"1"}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(LoneBodies))]
+    public void An_entitys_only_event_folds_to_what_the_merge_rule_gives(string body)
+    {
+        // Folding the event with a later empty update takes the general path (the update adds nothing): the only
+        // event's own path must give the same state.
+        foreach (var type in new[] { "span-create", "span-update" })
+        {
+            var only = new EventLogRow("p", "observation", "o-1", "e1", type, 1, 0, body);
+            var nothing = Event("e2", "span-update", 2, new { });
+            Fold(only).ToJsonString().ShouldBe(Fold(only, nothing).ToJsonString());
+        }
+    }
 }
