@@ -41,7 +41,7 @@ public static class EventFolder
     }
 
     /// <summary>Distinct events in fold order: envelope timestamp, creates before updates, then arrival.</summary>
-    public static List<EventLogRow> InOrder(IEnumerable<EventLogRow> events) => events
+    public static List<EventLogRow> InOrder(IEnumerable<EventLogRow> events) => events is IReadOnlyList<EventLogRow> { Count: 1 } one ? [one[0]] : events
         .DistinctBy(e => e.EventId)
         .OrderBy(e => e.EventTs)
         .ThenBy(e => IsUpdate(e) ? 1 : 0)
@@ -126,7 +126,8 @@ public static class EventFolder
     static bool IsTruthy(JsonNode? value) => value switch
     {
         null => false,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length > 0,
+        // A parsed string is compared where it lies: reading it would copy an input of any size only to measure it.
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.TryGetValue<JsonElement>(out var parsed) ? !parsed.ValueEquals("") : v.GetValue<string>().Length > 0,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>() != 0,
         JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
         _ => true,
