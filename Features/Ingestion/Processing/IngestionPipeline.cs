@@ -92,6 +92,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
         // own events are its whole history and the bodies need not be read back. The known-entities set names the
         // few that may have earlier events; only those are counted in ClickHouse (all of them while it cannot tell).
         var counts = new Dictionary<string, Dictionary<(string EntityType, string EntityId), ulong>>();
+        var work = new List<Entity>();
         foreach (var project in live.GroupBy(r => r.ProjectId))
         {
             var entities = project.Select(r => (r.EntityType, r.EntityId)).Distinct().ToList();
@@ -121,17 +122,28 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
             var projectModels = entityType == EntityTypes.Observation ? await models.PricesAsync(projectId, ct) : [];
             clock.Lap("models");
             foreach (var (entityId, events) in fresh)
-            {
-                var ok = entityType switch
+                work.Add(new(entityId, events, quarantined, entityType switch
                 {
-                    EntityTypes.Trace => Fold(events, e => mapper.Trace(projectId, entityId, e, now), traces, quarantine, _ => { }),
-                    EntityTypes.Observation => Fold(events, e => mapper.Observation(projectId, entityId, e, now, projectModels), observations, quarantine, CheckFinite),
-                    _ => Fold(events, e => mapper.Score(projectId, entityId, e, now), scores, quarantine, CheckFinite),
-                };
-                if (ok && quarantined.Count > 0) released.AddRange(events.Where(e => quarantined.Contains((entityId, e.EventId))));
-            }
-            clock.Lap("fold"); // the merge rule, usage (tokenizing when no usage was sent) and cost
+                    EntityTypes.Trace => e => mapper.Trace(projectId, entityId, e, now),
+                    EntityTypes.Observation => e => CheckFinite(mapper.Observation(projectId, entityId, e, now, projectModels)),
+                    _ => e => CheckFinite(mapper.Score(projectId, entityId, e, now)),
+                }));
         }
+        // The merge rule, usage (tokenizing when no usage was sent) and cost: CPU work on each entity's own events, spread
+        // over the cores while ClickHouse has nothing of this round to do (it was a third of a round's time on one core).
+        var folded = new Folded[work.Count];
+        Parallel.For(0, work.Count, new ParallelOptions { CancellationToken = ct }, i => folded[i] = Fold(work[i].Events, work[i].Map));
+        for (var i = 0; i < work.Count; i++)
+        {
+            var (row, whole, refused) = folded[i];
+            foreach (var (e, reason) in refused) quarantine.Add(e, reason);
+            if (row is TraceRow t) traces.Add(t);
+            else if (row is ObservationRow o) observations.Add(o);
+            else if (row is ScoreRow sc) scores.Add(sc);
+            var (entityId, events, quarantined) = (work[i].Id, work[i].Events, work[i].Quarantined);
+            if (whole && quarantined.Count > 0) released.AddRange(events.Where(e => quarantined.Contains((entityId, e.EventId))));
+        }
+        clock.Lap("fold");
         (observations, scores) = await OfDeletedTracesDeletedAsync(observations, scores, ct);
         clock.Lap("deleted-check");
         Task Refused<T>(string entityType, T row) where T : IMergedRow, IProjectRow
@@ -156,39 +168,43 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
                 logRows.Count, traces.Count, observations.Count, scores.Count, clock.TotalMs, clock.ToString());
     }
 
+    /// <summary>One entity of a round: its events (its whole history where it had earlier ones) and how they become its row.</summary>
+    sealed record Entity(string Id, List<EventLogRow> Events, HashSet<(string EntityId, string EventId)> Quarantined, Func<IReadOnlyList<EventLogRow>, IMergedRow> Map);
+
+    /// <summary>An entity's row (none when every event failed), whether all its events folded at once, and the events refused.</summary>
+    readonly record struct Folded(IMergedRow? Row, bool Whole, List<(EventLogRow Event, string Reason)> Refused);
+
     /// <summary>
     /// Folds one entity's events into its row. If that fails for the events' content, the events are folded one
-    /// by one in order and each event whose addition fails is quarantined; the row of the others is kept.
+    /// by one in order and each event whose addition fails is refused (to be quarantined); the row of the others is kept.
     /// </summary>
-    static bool Fold<T>(List<EventLogRow> events, Func<IReadOnlyList<EventLogRow>, T> map, List<T> rows, Quarantine quarantine, Action<T> check)
+    static Folded Fold(List<EventLogRow> events, Func<IReadOnlyList<EventLogRow>, IMergedRow> map)
     {
-        T Checked(IReadOnlyList<EventLogRow> e) { var row = map(e); check(row); return row; }
-        try { rows.Add(Checked(events)); return true; }
+        try { return new(map(events), true, []); }
         catch (Exception e) when (IsContentFailure(e)) { }
         var kept = new List<EventLogRow>();
-        T? last = default;
+        var refused = new List<(EventLogRow, string)>();
+        IMergedRow? last = null;
         foreach (var next in EventFolder.InOrder(events))
         {
-            try { last = Checked([.. kept, next]); kept.Add(next); }
-            catch (Exception e) when (IsContentFailure(e)) { quarantine.Add(next, $"{e.GetType().Name}: {e.Message}"); }
+            try { last = map([.. kept, next]); kept.Add(next); }
+            catch (Exception e) when (IsContentFailure(e)) { refused.Add((next, $"{e.GetType().Name}: {e.Message}")); }
         }
-        if (kept.Count > 0) rows.Add(last!);
-        return false;
+        return new(last, false, refused);
     }
 
     static bool IsContentFailure(Exception e) => !TransientFailure.Is(e) && e is not OperationCanceledException;
 
     /// <summary>JSON has no Infinity or NaN: a row holding one could not be written.</summary>
-    static void CheckFinite(ObservationRow row)
+    static ObservationRow CheckFinite(ObservationRow row)
     {
         if (row.TotalCost is { } t && !double.IsFinite(t) || row.CostValues.Any(v => !double.IsFinite(v)) || row.ProvidedCostValues.Any(v => !double.IsFinite(v)))
             throw new ArgumentOutOfRangeException(nameof(row), "cost is not a finite number");
+        return row;
     }
 
-    static void CheckFinite(ScoreRow row)
-    {
-        if (!double.IsFinite(row.Value)) throw new ArgumentOutOfRangeException(nameof(row), "score value is not a finite number");
-    }
+    static ScoreRow CheckFinite(ScoreRow row) =>
+        double.IsFinite(row.Value) ? row : throw new ArgumentOutOfRangeException(nameof(row), "score value is not a finite number");
 
     /// <summary>
     /// Events taken out of a round. Each is recorded in ClickHouse (later folds of its entity leave it out) and copied to
