@@ -144,18 +144,23 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
             if (whole && quarantined.Count > 0) released.AddRange(events.Where(e => quarantined.Contains((entityId, e.EventId))));
         }
         clock.Lap("fold");
-        (observations, scores) = await OfDeletedTracesDeletedAsync(observations, scores, ct);
-        clock.Lap("deleted-check");
         Task Refused<T>(string entityType, T row) where T : IMergedRow, IProjectRow
         {
             foreach (var e in roundEvents.GetValueOrDefault((row.ProjectId, entityType, row.Id)) ?? []) quarantine.Add(e, "row refused by ClickHouse");
             return Task.CompletedTask;
         }
         var refusedObservations = new HashSet<ObservationRow>(ReferenceEqualityComparer.Instance);
-        await Task.WhenAll(
-            store.InsertIsolatingAsync("traces", traces, (r, _) => Refused(EntityTypes.Trace, r), ct),
-            store.InsertIsolatingAsync("observations", observations, (r, _) => { refusedObservations.Add(r); return Refused(EntityTypes.Observation, r); }, ct),
-            store.InsertIsolatingAsync("scores", scores, (r, _) => Refused(EntityTypes.Score, r), ct));
+        async Task StoreChildrenAsync()
+        {
+            (observations, scores) = await OfDeletedTracesDeletedAsync(observations, scores, ct);
+            clock.Lap("deleted-check");
+            await Task.WhenAll(
+                store.InsertIsolatingAsync("observations", observations, (r, _) => { refusedObservations.Add(r); return Refused(EntityTypes.Observation, r); }, ct),
+                store.InsertIsolatingAsync("scores", scores, (r, _) => Refused(EntityTypes.Score, r), ct));
+        }
+        // Traces do not wait for the deleted-trace check of the children (a trace's own row never decides whether it is
+        // deleted; its tombstone does): their insert runs while ClickHouse answers the check.
+        await Task.WhenAll(store.InsertIsolatingAsync("traces", traces, (r, _) => Refused(EntityTypes.Trace, r), ct), StoreChildrenAsync());
         clock.Lap("insert");
         await WriteFiguresAsync(observations.Where(o => !refusedObservations.Contains(o)).ToList(), ct);
         clock.Lap("figures");
@@ -212,7 +217,8 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
     /// </summary>
     sealed class Quarantine
     {
-        readonly Dictionary<string, (EventLogRow Event, string Reason)> _events = new();
+        // Concurrent: the tables' inserts run at once and each may refuse rows.
+        readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EventLogRow Event, string Reason)> _events = new();
 
         public void Add(EventLogRow e, string reason) => _events.TryAdd(Key(e), (e, reason));
         public bool Has(EventLogRow e) => _events.ContainsKey(Key(e));
