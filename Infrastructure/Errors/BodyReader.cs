@@ -17,9 +17,10 @@ public static class BodyReader
         if (context.Request.ContentLength > maxBytes) return TooLarge(maxBytes);
         var stream = context.Request.Body;
         var gzip = string.Equals(context.Request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
-        if (!gzip && context.Request.ContentLength is > 0 and < 1_000_000 and var length) return await ReadExactlyAsync(stream, (int)length, maxBytes, ct);
+        int? known = context.Request.ContentLength is > 0 and < 1_000_000 and var length ? (int)length : null;
+        if (!gzip && known is { } exact) return await ReadExactlyAsync(stream, exact, maxBytes, ct);
         if (gzip) stream = new GZipStream(stream, CompressionMode.Decompress);
-        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is > 0 and < 1_000_000 ? (int)context.Request.ContentLength + 1 : 64 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(known + 1 ?? 64 * 1024);
         try
         {
             while (true)

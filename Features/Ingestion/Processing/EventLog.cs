@@ -45,12 +45,9 @@ public sealed class EventLog([FromKeyedServices("ingestion")] ClickHouseGateway 
     /// Every entity the log holds events of for one project (an entity with several events may come several times), for
     /// rebuilding the project's <see cref="KnownEntities"/> set.
     /// </summary>
-    public async IAsyncEnumerable<(string EntityType, string EntityId)> LoggedEntitiesAsync(string projectId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var entity in clickHouse.ProjectRowsAsync<LoggedEntity>("ingestion_events", "toYYYYMM(toDateTime(intDiv(received_at, 1000)))", projectId,
-            "entity_type, entity_id", "entity_id", ct))
-            yield return (entity.EntityType, entity.EntityId);
-    }
+    public IAsyncEnumerable<(string EntityType, string EntityId)> LoggedEntitiesAsync(string projectId, CancellationToken ct) =>
+        clickHouse.ProjectRowsAsync<LoggedEntity>("ingestion_events", "toYYYYMM(toDateTime(intDiv(received_at, 1000)))", projectId,
+            "entity_type, entity_id", "entity_id", ct).Select(e => (e.EntityType, e.EntityId));
 
     sealed record QuarantineRow(string ProjectId, string EntityType, string EntityId, string EventId, byte State, string Reason, long ChangedAt);
     sealed record QuarantinedId(string EntityId, string EventId);

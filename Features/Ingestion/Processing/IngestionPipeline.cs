@@ -131,7 +131,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
         }
         // The merge rule, usage (tokenizing when no usage was sent) and cost: CPU work on each entity's own events, spread
         // over the cores while ClickHouse has nothing of this round to do (it was a third of a round's time on one core).
-        var folded = new Folded[work.Count];
+        var folded = new FoldResult[work.Count];
         Parallel.For(0, work.Count, new ParallelOptions { CancellationToken = ct }, i => folded[i] = Fold(work[i].Events, work[i].Map));
         for (var i = 0; i < work.Count; i++)
         {
@@ -140,7 +140,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
             if (row is TraceRow t) traces.Add(t);
             else if (row is ObservationRow o) observations.Add(o);
             else if (row is ScoreRow sc) scores.Add(sc);
-            var (entityId, events, quarantined) = (work[i].Id, work[i].Events, work[i].Quarantined);
+            var (entityId, events, quarantined, _) = work[i];
             if (whole && quarantined.Count > 0) released.AddRange(events.Where(e => quarantined.Contains((entityId, e.EventId))));
         }
         clock.Lap("fold");
@@ -177,13 +177,13 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
     sealed record Entity(string Id, List<EventLogRow> Events, HashSet<(string EntityId, string EventId)> Quarantined, Func<IReadOnlyList<EventLogRow>, IMergedRow> Map);
 
     /// <summary>An entity's row (none when every event failed), whether all its events folded at once, and the events refused.</summary>
-    readonly record struct Folded(IMergedRow? Row, bool Whole, List<(EventLogRow Event, string Reason)> Refused);
+    readonly record struct FoldResult(IMergedRow? Row, bool Whole, IReadOnlyList<(EventLogRow Event, string Reason)> Refused);
 
     /// <summary>
     /// Folds one entity's events into its row. If that fails for the events' content, the events are folded one
     /// by one in order and each event whose addition fails is refused (to be quarantined); the row of the others is kept.
     /// </summary>
-    static Folded Fold(List<EventLogRow> events, Func<IReadOnlyList<EventLogRow>, IMergedRow> map)
+    static FoldResult Fold(List<EventLogRow> events, Func<IReadOnlyList<EventLogRow>, IMergedRow> map)
     {
         try { return new(map(events), true, []); }
         catch (Exception e) when (IsContentFailure(e)) { }

@@ -147,8 +147,8 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
     {
         var entities = 0;
         var page = new List<(string, string)>(PerCall);
-        await foreach (var entity in Concat(eventLog.LoggedEntitiesAsync(projectId, CancellationToken.None),
-            figures.TracesWithObservationsAsync(projectId, CancellationToken.None)))
+        await foreach (var entity in eventLog.LoggedEntitiesAsync(projectId, CancellationToken.None)
+            .Concat(figures.TracesWithObservationsAsync(projectId, CancellationToken.None).Select(trace => (ObservedTrace, trace))))
         {
             page.Add(entity);
             if (page.Count < PerCall) continue;
@@ -161,12 +161,6 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
         var ready = (long)(await redis.GetDatabase().ScriptEvaluateAsync(ReadyScript, [MetaKey(projectId)], [epoch]));
         log.LogInformation("Known-entities set of project {ProjectId}: {Entities} logged entities streamed in, {State}", projectId, entities,
             ready == 1 ? "trusted from now on" : "reset meanwhile, to be rebuilt again");
-    }
-
-    static async IAsyncEnumerable<(string, string)> Concat(IAsyncEnumerable<(string, string)> entities, IAsyncEnumerable<string> observedTraces)
-    {
-        await foreach (var entity in entities) yield return entity;
-        await foreach (var trace in observedTraces) yield return (ObservedTrace, trace);
     }
 
     // ARGV: first level's buckets, entities per bucket before the next level, rebuild lease (ms), n, then n × (bucket

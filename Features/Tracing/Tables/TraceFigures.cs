@@ -87,12 +87,9 @@ public sealed class TraceFigures([FromKeyedServices("ingestion")] ClickHouseGate
     sealed record TraceId(string Id);
 
     /// <summary>Every trace of the project that observation rows were stored for (a trace may come more than once).</summary>
-    public async IAsyncEnumerable<string> TracesWithObservationsAsync(string projectId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var trace in clickHouse.ProjectRowsAsync<TraceId>("observations", "toYYYYMM(toDateTime(intDiv(first_seen, 1000)))", projectId,
-            "DISTINCT trace_id AS id", "trace_id", ct))
-            yield return trace.Id;
-    }
+    public IAsyncEnumerable<string> TracesWithObservationsAsync(string projectId, CancellationToken ct) =>
+        clickHouse.ProjectRowsAsync<TraceId>("observations", "toYYYYMM(toDateTime(intDiv(first_seen, 1000)))", projectId,
+            "DISTINCT trace_id AS id", "trace_id", ct).Select(t => t.Id);
 
     /// <summary>
     /// The latest figures of the project's traces that match <paramref name="traces"/> (a condition on
