@@ -266,6 +266,11 @@ public sealed class RedisStreamConsumer(
                 activity?.SetTag("messaging.delivery.attempt", attempt);
                 await dispatch(message, stop);
             }
+            catch (UndecodableMessageException e)
+            {
+                await DeadLetterAsync(entry, attempt, $"undecodable message: {e.Message}");
+                return;
+            }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
                 var reason = $"{e.GetType().Name}: {e.Message}";
@@ -299,6 +304,7 @@ public sealed class RedisStreamConsumer(
         var typeName = (string?)entry["type"] ?? throw new FormatException("no type field");
         if (!options.MessageTypes.TryGetValue(typeName, out var type)) throw new FormatException($"unknown message type {typeName}");
         var body = (byte[]?)entry["body"] ?? throw new FormatException("no body field");
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Encoded<>)) return Activator.CreateInstance(type, body)!;
         using var json = RedisStreamPublisher.Decode(body);
         return JsonSerializer.Deserialize(json, type, RedisStreamPublisher.Json) ?? throw new FormatException("body is null");
     }

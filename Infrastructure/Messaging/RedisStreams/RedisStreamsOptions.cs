@@ -37,14 +37,20 @@ public sealed class RedisStreamsOptions
 
     internal Dictionary<string, RedisQueue> Queues { get; } = new();
     internal Dictionary<Type, string> Routes { get; } = new();
+    /// <summary>What the consumer hands the handler for an entry's type name: the message, or <see cref="Encoded{T}"/>.</summary>
     internal Dictionary<string, Type> MessageTypes { get; } = new();
 
     /// <summary>Routes <typeparamref name="T"/> to the queue; the queue is created if it is new.</summary>
-    public RedisStreamsOptions Route<T>(RedisQueue queue)
+    public RedisStreamsOptions Route<T>(RedisQueue queue) where T : notnull => Route<T>(queue, typeof(T));
+
+    /// <summary>Routes <typeparamref name="T"/> to the queue; its handler receives <see cref="Encoded{T}"/> and decodes it when it needs it.</summary>
+    public RedisStreamsOptions RouteEncoded<T>(RedisQueue queue) where T : notnull => Route<T>(queue, typeof(Encoded<T>));
+
+    RedisStreamsOptions Route<T>(RedisQueue queue, Type delivered)
     {
         Queues[queue.Name] = queue;
         Routes[typeof(T)] = queue.Name;
-        MessageTypes[MessageTypeName(typeof(T))] = typeof(T);
+        MessageTypes[MessageTypeName(typeof(T))] = delivered;
         return this;
     }
 

@@ -194,6 +194,42 @@ public sealed class RedisStreamTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_queue_routed_encoded_hands_over_entries_that_decode_when_used_and_dead_letters_one_that_does_not()
+    {
+        var options = new RedisStreamsOptions { KeyPrefix = _options.KeyPrefix + "encoded:" };
+        options.RouteEncoded<TransportProbe>(_queue);
+        var db = _redis.GetDatabase();
+        try
+        {
+            var publisher = new RedisStreamPublisher(_redis, options);
+            var text = string.Concat(Enumerable.Repeat("an LLM answer, repeated ", 500)); // gzipped on the stream
+            await publisher.PublishAsync(new TransportProbe("large", text));
+            await publisher.PublishAsync(new TransportProbe("small", "x"));
+            await db.StreamAddAsync(options.StreamKey("probe"), [new NameValueEntry("type", RedisStreamsOptions.MessageTypeName(typeof(TransportProbe))), new NameValueEntry("body", "{not json")]);
+
+            var seen = new ConcurrentDictionary<string, string>();
+            MessageDispatch dispatch = (m, _) => { var p = ((Encoded<TransportProbe>)m).Decode(); seen[p.Id] = p.Payload; return Task.CompletedTask; };
+            _ = Task.Run(() => new RedisStreamConsumer(_redis, options, _queue, "c1", dispatch, NullLogger.Instance).RunAsync(_stop.Token));
+
+            await Eventually.Async(() => Task.FromResult(seen.Count == 2), TimeSpan.FromSeconds(10), "the encoded messages were not delivered");
+            seen["large"].ShouldBe(text);
+            seen["small"].ShouldBe("x");
+            // Failing to decode in the handler is the same verdict as failing in the consumer: dead-lettered on the first attempt.
+            await Eventually.Async(async () => await db.StreamLengthAsync(options.DeadLetterKey("probe")) == 1,
+                TimeSpan.FromSeconds(10), "the undecodable entry was not dead-lettered");
+            var dead = (await db.StreamRangeAsync(options.DeadLetterKey("probe"))).Single();
+            ((string)dead["reason"]!).ShouldStartWith("undecodable message");
+            ((int)dead["attempts"]).ShouldBe(1);
+            await Eventually.Async(async () => await db.StreamLengthAsync(options.StreamKey("probe")) == 0,
+                TimeSpan.FromSeconds(5), "handled entries stayed on the stream");
+        }
+        finally
+        {
+            await db.KeyDeleteAsync([options.StreamKey("probe"), options.DeadLetterKey("probe"), options.FailureKey("probe")]);
+        }
+    }
+
+    [Fact]
     public async Task Stream_lengths_are_reported_as_metrics()
     {
         var publisher = new RedisStreamPublisher(_redis, _options);

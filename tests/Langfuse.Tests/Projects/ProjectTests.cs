@@ -1,9 +1,9 @@
 using Langfuse.Features.Ingestion;
 using Langfuse.Features.Ingestion.Processing;
 using Langfuse.Infrastructure.ClickHouse;
+using Langfuse.Infrastructure.Messaging.RedisStreams;
 using Langfuse.Tests.Infrastructure;
 using Marten;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using static Langfuse.Tests.Infrastructure.IngestionClient;
 
@@ -92,10 +92,8 @@ public sealed class ProjectTests(AppFixture app, ITestOutputHelper output)
             return new IngestBatch(projectId, now, [new AcceptedEvent(Guid.NewGuid().ToString(), "trace-create", now, EntityTypes.Trace, traceId, $$"""{"id":"{{traceId}}"}""")]);
         }
         var pipeline = app.Service<IngestionPipeline>();
-        var liveness = app.Service<Langfuse.Features.Projects.ProjectLiveness>();
-        var log = app.Service<ILogger<IngestionPipeline>>();
-        await IngestBatchHandler.Handle(Batch(team.ProjectId), pipeline, liveness, log, default);
-        await IngestBatchHandler.Handle(Batch(live.Id), pipeline, liveness, log, default);
+        await IngestBatchHandler.Handle(Encoded<IngestBatch>.Of(Batch(team.ProjectId)), pipeline, default);
+        await IngestBatchHandler.Handle(Encoded<IngestBatch>.Of(Batch(live.Id)), pipeline, default);
         (await ClickHouseRowsAsync(team.ProjectId)).ShouldBe(0UL);
         (await ClickHouseRowsAsync(live.Id)).ShouldBeGreaterThan(0UL);
     }
