@@ -130,7 +130,7 @@ public static partial class EventValidator
         // Langfuse accepts trace and score events without body.id (201) but never stores them.
         var entityId = body.TryGetProperty("id", out var bodyId) && bodyId.ValueKind == JsonValueKind.String ? bodyId.GetString() : null;
         if (string.IsNullOrEmpty(entityId)) return new Result(null, null, Dropped: true);
-        return new Result(new AcceptedEvent(eventId, type, timestampMs, entityType, entityId, body.GetRawText()), null);
+        return new Result(new AcceptedEvent(eventId, type, timestampMs, entityType, entityId, JsonMarshal.GetRawUtf8Value(body).ToArray()), null);
     }
 
     static Result Fail(string message) => new(null, message);

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Langfuse.Infrastructure;
+
 namespace Langfuse.Features.Ingestion;
 
 public static class EntityTypes
@@ -7,8 +10,12 @@ public static class EntityTypes
     public const string Score = "score";
 }
 
-/// <summary>One validated event, kept as received (its body as raw JSON) so the worker can fold it later.</summary>
-public sealed record AcceptedEvent(string EventId, string Type, long TimestampMs, string EntityType, string EntityId, string Body);
+/// <summary>
+/// One validated event, kept as received so the worker can fold it later: its body is the JSON object's UTF-8 text,
+/// embedded in the queue entry as the object itself (no escaping on the way in, no transcoding on the way out).
+/// </summary>
+public sealed record AcceptedEvent(string EventId, string Type, long TimestampMs, string EntityType, string EntityId,
+    [property: JsonConverter(typeof(RawJsonConverter))] byte[] Body);
 
 /// <summary>
 /// The events of one ingestion request that passed validation. It is on the Redis stream before the client

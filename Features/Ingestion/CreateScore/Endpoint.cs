@@ -28,7 +28,7 @@ sealed class Endpoint(RedisStreamPublisher publisher) : Endpoint<Request, Respon
         var id = string.IsNullOrEmpty(r.Id) ? Guid.NewGuid().ToString() : r.Id;
         var body = JsonSerializer.SerializeToNode(r with { Id = id }, Request.EventJson)!.AsObject();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var scoreEvent = new AcceptedEvent(Guid.NewGuid().ToString(), "score-create", now, EntityTypes.Score, id, body.ToJsonString());
+        var scoreEvent = new AcceptedEvent(Guid.NewGuid().ToString(), "score-create", now, EntityTypes.Score, id, JsonSerializer.SerializeToUtf8Bytes(body));
         await publisher.PublishAsync(new IngestBatch(HttpContext.Project().ProjectId, now, [scoreEvent]));
         await Send.OkAsync(new Response(id), ct);
     }

@@ -68,7 +68,7 @@ public static class OtelMapper
     {
         var json = body.ToJsonString();
         var id = "otel-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(type + "\n" + json)))[..32];
-        return new AcceptedEvent(id, type, startNs / 1_000_000, entityType, entityId, json);
+        return new AcceptedEvent(id, type, startNs / 1_000_000, entityType, entityId, Encoding.UTF8.GetBytes(json));
     }
 
     static string EventType(string type) => type switch

@@ -53,7 +53,7 @@ public static class EventFolder
 
     static readonly JsonDocumentOptions DeepBodies = new() { MaxDepth = 256 };
 
-    static JsonObject? ParseBody(string body)
+    static JsonObject? ParseBody(byte[] body)
     {
         try { return JsonNode.Parse(body, documentOptions: DeepBodies) as JsonObject; }
         catch (JsonException) { return null; }

@@ -1,12 +1,14 @@
+using System.Text.Json.Serialization;
+using Langfuse.Infrastructure;
 using Langfuse.Features.Tracing.Tables;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Ingestion.Processing;
 
-/// <summary>One accepted event as the log holds it: the source of truth that merged rows are folded from.</summary>
+/// <summary>One accepted event as the log holds it: the source of truth that merged rows are folded from. The body is UTF-8 JSON text.</summary>
 public sealed record EventLogRow(
     string ProjectId, string EntityType, string EntityId, string EventId, string EventType,
-    long EventTs, long ReceivedAt, string Body);
+    long EventTs, long ReceivedAt, [property: JsonConverter(typeof(Utf8StringConverter))] byte[] Body);
 
 /// <summary>
 /// The ingestion event log (<c>ingestion_events</c>) and its quarantine marks: only the worker's rounds read and

@@ -28,7 +28,7 @@ sealed class Endpoint(Access access, RedisStreamPublisher publisher) : Endpoint<
         var me = HttpContext.UserId();
         var grant = await access.ProjectAsync(me, r.ProjectId, Permission.ScoresWrite, ct);
         var id = r.Id ?? Guid.NewGuid().ToString();
-        var body = JsonSerializer.Serialize(new
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             id, traceId = r.TraceId, observationId = r.ObservationId, name = r.Name.Trim(), value = r.Value, comment = r.Comment,
             source = "ANNOTATION", dataType = "NUMERIC", metadata = new { annotatedBy = me },

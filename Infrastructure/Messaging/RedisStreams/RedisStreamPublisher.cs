@@ -14,7 +14,8 @@ public sealed class RedisStreamPublisher(IConnectionMultiplexer redis, RedisStre
     // Relaxed escaping: entries are read only by this service, never put into HTML, and event bodies are JSON text full
     // of quotes, which the default encoder writes as \u0022 (six bytes, on its slow path) and this one as \" (a JSON
     // string is escaped the same either way when read). docs/ingestion-profile.md has the measurement.
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Depth: messages may embed JSON as it came (event bodies, up to the API's 256 levels) inside their own few levels.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 512 };
     public static readonly ActivitySource Activity = new("Langfuse.RedisStreams");
 
     public async Task<string> PublishAsync<T>(T message) where T : notnull

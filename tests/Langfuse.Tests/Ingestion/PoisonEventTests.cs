@@ -103,7 +103,7 @@ public sealed class PoisonEventTests(AppFixture app, Xunit.Abstractions.ITestOut
         var scoreId = Guid.NewGuid().ToString();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         AcceptedEvent Accepted(string type, string entityType, string entityId, string body, long ts) =>
-            new(Guid.NewGuid().ToString(), type, ts, entityType, entityId, body);
+            new(Guid.NewGuid().ToString(), type, ts, entityType, entityId, System.Text.Encoding.UTF8.GetBytes(body));
         var poison = Accepted("score-create", EntityTypes.Score, scoreId, $$$"""{"id":"{{{scoreId}}}","traceId":"{{{traceId}}}","name":"q","value":1e400}""", now);
         IngestBatch Neighbours(string id, params AcceptedEvent[] more) => new(_project.Id, now, [
             Accepted("trace-create", EntityTypes.Trace, id, $$$"""{"id":"{{{id}}}","name":"beside a poison event"}""", now),
@@ -142,7 +142,7 @@ public sealed class PoisonEventTests(AppFixture app, Xunit.Abstractions.ITestOut
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         // A batch that was dead-lettered (say, by an earlier version during a long outage) waits on the dead-letter stream.
         await app.Service<RedisStreamPublisher>().DeadLetterAsync(new IngestBatch(_project.Id, now,
-            [new AcceptedEvent(Guid.NewGuid().ToString(), "trace-create", now, EntityTypes.Trace, traceId, $$$"""{"id":"{{{traceId}}}","name":"replayed"}""")]),
+            [new AcceptedEvent(Guid.NewGuid().ToString(), "trace-create", now, EntityTypes.Trace, traceId, System.Text.Encoding.UTF8.GetBytes($$$"""{"id":"{{{traceId}}}","name":"replayed"}"""))]),
             "ClickHouseException: connection refused", _project.Id);
 
         var settings = app.Service<LangfuseSettings>();

@@ -48,7 +48,7 @@ public sealed class ReplayTests(AppFixture app) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         IngestBatch Batch(string field, string value, int offset) => new(_project.Id, now, [
             new AcceptedEvent(Guid.NewGuid().ToString(), "trace-create", now + offset, EntityTypes.Trace, traceId,
-                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = traceId, [field] = value })),
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["id"] = traceId, [field] = value })),
         ]);
         // Direct writes, as two worker processes would do them, racing each other.
         await Task.WhenAll(

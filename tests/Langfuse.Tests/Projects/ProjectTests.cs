@@ -89,7 +89,7 @@ public sealed class ProjectTests(AppFixture app, ITestOutputHelper output)
         {
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var traceId = Guid.NewGuid().ToString();
-            return new IngestBatch(projectId, now, [new AcceptedEvent(Guid.NewGuid().ToString(), "trace-create", now, EntityTypes.Trace, traceId, $$"""{"id":"{{traceId}}"}""")]);
+            return new IngestBatch(projectId, now, [new AcceptedEvent(Guid.NewGuid().ToString(), "trace-create", now, EntityTypes.Trace, traceId, System.Text.Encoding.UTF8.GetBytes($$"""{"id":"{{traceId}}"}"""))]);
         }
         var pipeline = app.Service<IngestionPipeline>();
         await IngestBatchHandler.Handle(Encoded<IngestBatch>.Of(Batch(team.ProjectId)), pipeline, default);

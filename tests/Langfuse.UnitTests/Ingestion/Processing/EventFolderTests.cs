@@ -9,7 +9,7 @@ public sealed class EventFolderTests
     static readonly HashSet<string> Immutable = ["startTime"];
 
     static EventLogRow Event(string id, string type, long ts, object body, long received = 0) =>
-        new("p", "observation", "o-1", id, type, ts, received, System.Text.Json.JsonSerializer.Serialize(body));
+        new("p", "observation", "o-1", id, type, ts, received, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
 
     static JsonObject Fold(params EventLogRow[] events) => EventFolder.Fold(events, Immutable, (_, body) => body).State;
 
@@ -65,7 +65,7 @@ public sealed class EventFolderTests
     [Fact]
     public void A_body_that_is_not_an_object_is_skipped_not_fatal()
     {
-        var broken = new EventLogRow("p", "observation", "o-1", "bad", "span-update", 3, 0, "[1,2]");
+        var broken = new EventLogRow("p", "observation", "o-1", "bad", "span-update", 3, 0, "[1,2]"u8.ToArray());
         Fold(Event("e1", "span-create", 1, new { name = "a" }), broken)["name"]!.GetValue<string>().ShouldBe("a");
     }
 
@@ -86,7 +86,7 @@ public sealed class EventFolderTests
         // event's own path must give the same state.
         foreach (var type in new[] { "span-create", "span-update" })
         {
-            var only = new EventLogRow("p", "observation", "o-1", "e1", type, 1, 0, body);
+            var only = new EventLogRow("p", "observation", "o-1", "e1", type, 1, 0, System.Text.Encoding.UTF8.GetBytes(body));
             var nothing = Event("e2", "span-update", 2, new { });
             Fold(only).ToJsonString().ShouldBe(Fold(only, nothing).ToJsonString());
         }

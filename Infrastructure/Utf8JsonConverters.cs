@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Langfuse.Infrastructure;
+
+/// <summary>
+/// JSON text held as its UTF-8 bytes, written as the JSON value it is (not as a string holding it) and read back
+/// from either form (a string is what entries written before held). Why bytes: event bodies are most of what the
+/// ingestion worker holds, and as strings they took twice their UTF-8 size and were transcoded at every step.
+/// </summary>
+/// <remarks>The bytes are written unchecked: only JSON this service parsed or serialized itself is held this way.</remarks>
+public sealed class RawJsonConverter : JsonConverter<byte[]>
+{
+    public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String) return Utf8StringConverter.ReadString(ref reader);
+        using var value = JsonDocument.ParseValue(ref reader);
+        return JsonMarshal.GetRawUtf8Value(value.RootElement).ToArray();
+    }
+
+    public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value, skipInputValidation: true);
+}
+
+/// <summary>UTF-8 text held as bytes, written and read as a JSON string (a ClickHouse String column of JSON text).</summary>
+public sealed class Utf8StringConverter : JsonConverter<byte[]>
+{
+    public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadString(ref reader);
+
+    public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    internal static byte[] ReadString(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String) throw new JsonException($"expected a string, found {reader.TokenType}");
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence) return reader.ValueSpan.ToArray();
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length); // unescaping never makes the text longer
+        try { return buffer.AsSpan(0, reader.CopyString(buffer)).ToArray(); }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+}

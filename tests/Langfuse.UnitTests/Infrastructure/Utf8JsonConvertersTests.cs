@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.Json;
+using Langfuse.Features.Ingestion;
+using Langfuse.Features.Ingestion.Processing;
+
+namespace Langfuse.UnitTests.Infrastructure;
+
+/// <summary>Event bodies held as UTF-8: in queue entries as the JSON itself, in ClickHouse rows as a string.</summary>
+public sealed class Utf8JsonConvertersTests
+{
+    static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    const string Body = """{"id":"t-1","name":"caf\u00e9 \"quoted\" 日本","input":{"a":[1,2.5,null]},"esc":"\\n<>"}""";
+
+    [Fact]
+    public void A_queue_entry_embeds_the_body_as_the_object_and_reads_back_the_same_bytes()
+    {
+        var accepted = new AcceptedEvent("e-1", "trace-create", 1, EntityTypes.Trace, "t-1", Encoding.UTF8.GetBytes(Body));
+        var json = JsonSerializer.Serialize(accepted, Web);
+        json.ShouldContain("\"body\":" + Body); // the object itself, not a string holding it
+        var back = JsonSerializer.Deserialize<AcceptedEvent>(json, Web)!;
+        Encoding.UTF8.GetString(back.Body).ShouldBe(Body);
+    }
+
+    [Fact]
+    public void An_entry_written_before_with_the_body_as_a_string_still_reads()
+    {
+        var before = JsonSerializer.Serialize(new { eventId = "e-1", type = "trace-create", timestampMs = 1, entityType = "trace", entityId = "t-1", body = Body }, Web);
+        var read = JsonSerializer.Deserialize<AcceptedEvent>(before, Web)!;
+        Encoding.UTF8.GetString(read.Body).ShouldBe(Body);
+        JsonDocument.Parse(read.Body).RootElement.GetProperty("name").GetString().ShouldBe("café \"quoted\" 日本");
+    }
+
+    [Fact]
+    public void A_log_row_writes_the_body_as_a_string_and_reads_it_back_unescaped()
+    {
+        var row = new EventLogRow("p", "trace", "t-1", "e-1", "trace-create", 1, 2, Encoding.UTF8.GetBytes(Body));
+        var json = JsonSerializer.Serialize(row, Web);
+        JsonDocument.Parse(json).RootElement.GetProperty("body").GetString().ShouldBe(Body);
+        Encoding.UTF8.GetString(JsonSerializer.Deserialize<EventLogRow>(json, Web)!.Body).ShouldBe(Body);
+        // Unescaped text is taken as it lies, escaped text is unescaped: both give the body's bytes.
+        var plain = JsonSerializer.Serialize(new { projectId = "p", entityType = "trace", entityId = "t", eventId = "e", eventType = "trace-create", eventTs = 1, receivedAt = 2, body = "{}" }, Web);
+        Encoding.UTF8.GetString(JsonSerializer.Deserialize<EventLogRow>(plain, Web)!.Body).ShouldBe("{}");
+    }
+}
