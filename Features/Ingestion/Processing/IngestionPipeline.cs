@@ -21,11 +21,6 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
     /// <summary>A batch waits encoded: the waiting half of the 256 in flight are decoded only when their round starts.</summary>
     sealed record Pending(Encoded<IngestBatch> Entry, TaskCompletionSource Done);
 
-    // A round's decoded batches, rows and insert buffers are most of the service's heap while it drains a backlog, so
-    // this bounds its memory. With batches waiting encoded, rounds took whatever waited up to the bound: at 20,000
-    // the heap held 121–130 MB live under the closed-loop benchmark and RSS peaked at 502–533 MB; at 12,000 the peaks
-    // were 447 / 449 MB and the stored rate as before (13,973 / 16,748 events/s; docs/ingestion-profile.md).
-    const int MaxEventsPerRound = 12_000;
     readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     readonly CancellationTokenSource _stop = new();
     Task? _loop;
@@ -58,8 +53,8 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
         {
             var round = new List<Pending>();
             var batches = new List<IngestBatch>();
-            var events = 0;
-            while (events < MaxEventsPerRound && reader.TryRead(out var next))
+            var budget = new RoundBudget();
+            while (!budget.Spent && reader.TryRead(out var next))
             {
                 try
                 {
@@ -68,7 +63,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
                     {
                         round.Add(next);
                         batches.Add(batch);
-                        events += batch.Events.Count;
+                        budget.Add(batch);
                     }
                     else next.Done.TrySetResult();
                 }
@@ -302,6 +297,30 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
 public static class IngestBatchHandler
 {
     public static Task Handle(Encoded<IngestBatch> batch, IngestionPipeline pipeline, CancellationToken ct) => pipeline.SubmitAsync(batch, ct);
+}
+
+/// <summary>
+/// How much one round takes: its decoded batches, rows and insert buffers are most of the service's heap while it
+/// drains a backlog, so this bounds the worker's memory. Events: with batches waiting encoded, rounds took whatever
+/// waited up to the bound; at 20,000 the heap held 121–130 MB live under the closed-loop benchmark and RSS peaked at
+/// 502–533 MB, at 12,000 447 / 449 MB with the stored rate as before (docs/ingestion-profile.md). Bytes: the
+/// benchmark's rounds are ~10 MB of bodies; without this, 12,000 events of 1 MB each would be one round.
+/// A round takes at least one batch, whatever its size.
+/// </summary>
+public struct RoundBudget
+{
+    public const int MaxEvents = 12_000;
+    public const long MaxBodyBytes = 16 * 1024 * 1024;
+    int _events;
+    long _bytes;
+
+    public readonly bool Spent => _events >= MaxEvents || _bytes >= MaxBodyBytes;
+
+    public void Add(IngestBatch batch)
+    {
+        _events += batch.Events.Count;
+        foreach (var e in batch.Events) _bytes += e.Body.Length;
+    }
 }
 
 /// <summary>
