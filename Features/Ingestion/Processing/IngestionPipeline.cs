@@ -67,7 +67,9 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
                     }
                     else next.Done.TrySetResult();
                 }
-                catch (UndecodableMessageException e) { next.Done.TrySetException(e); }
+                // Undecodable: its consumer dead-letters it. Anything else (the liveness check failing): retried like a
+                // failed round. Either way the loop goes on; an exception escaping it would stop ingestion for good.
+                catch (Exception e) { next.Done.TrySetException(e); }
             }
             if (round.Count == 0) continue;
             try
