@@ -39,6 +39,9 @@ public static class IngestionModule
             // waiting batches were held decoded (RSS peaks ~480–530 MB draining); they now wait encoded, a sixth of
             // the size (docs/ingestion-profile.md). Without a backlog rounds stay small whatever this is.
             Parallelism = 256,
+            // The benchmark's 256 entries are ~6 MB (100 events gzip to ~25 KB); 4.5 MB requests of incompressible
+            // bodies would hold 1.1 GB at 256. Entries waiting are not decoded, so this is their size in memory.
+            MaxBytesInFlight = 64L * 1024 * 1024,
             MaxAttempts = settings.MaxAttempts,
             BackoffBase = TimeSpan.FromMilliseconds(settings.BackoffBaseMs),
             BackoffMax = TimeSpan.FromMilliseconds(settings.BackoffMaxMs),

@@ -28,6 +28,10 @@ public sealed class RedisStreamConsumer(
     // (2,800 events on average at 5,000 events/s offered), so each event paid more per-round queries and parts.
     readonly SemaphoreSlim _slots = new(queue.Parallelism, queue.Parallelism);
     readonly ConcurrentDictionary<Task, byte> _running = new();
+    // Bytes of the entries being handled, bounded by RedisQueue.MaxBytesInFlight, and a recent entry's size (the
+    // largest lately), which sizes reads so that entries are not held past the bound between read and start.
+    long _bytesInFlight;
+    long _typicalEntryBytes;
     readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     readonly RedisKey _stream = options.StreamKey(queue.Name);
     readonly RedisKey _dead = options.DeadLetterKey(queue.Name);
@@ -105,7 +109,7 @@ public sealed class RedisStreamConsumer(
                     await WaitForSlotAsync(stop);
                     continue;
                 }
-                var entries = await redis.GetDatabase().StreamReadGroupAsync(_stream, _group, consumerName, ">", Math.Min(queue.BatchSize, _slots.CurrentCount));
+                var entries = await redis.GetDatabase().StreamReadGroupAsync(_stream, _group, consumerName, ">", ReadCount());
                 await StartAllAsync(entries.Select(e => (e, new Record(PriorAttempts(e), 0, false, ""))).ToList(), stop);
                 handled += entries.Length;
             }
@@ -204,22 +208,42 @@ public sealed class RedisStreamConsumer(
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal)) { }
     }
 
-    /// <summary>Starts a handler per entry, each in a free slot; returns once all are started, not finished.</summary>
+    int ReadCount()
+    {
+        var count = Math.Min(queue.BatchSize, _slots.CurrentCount);
+        if (queue.MaxBytesInFlight == long.MaxValue) return count;
+        if (_typicalEntryBytes == 0) return 1; // the first entry tells their size
+        var room = queue.MaxBytesInFlight - Interlocked.Read(ref _bytesInFlight);
+        return (int)Math.Clamp(room / _typicalEntryBytes, 1, count);
+    }
+
+    /// <summary>
+    /// Starts a handler per entry, each in a free slot and within the byte budget (one entry always runs, whatever its
+    /// size); returns once all are started, not finished.
+    /// </summary>
     async Task StartAllAsync(List<(StreamEntry Entry, Record Record)> entries, CancellationToken stop)
     {
         foreach (var (entry, record) in entries)
         {
             // Marked before the handler starts, so a reclaim scan in between never takes it for a stuck entry.
             if (!_inFlight.TryAdd(entry.Id.ToString(), 0)) continue;
-            try { await _slots.WaitAsync(stop); }
+            var bytes = entry["body"].Length();
+            _typicalEntryBytes = Math.Max(bytes, _typicalEntryBytes - _typicalEntryBytes / 16);
+            try
+            {
+                while (Interlocked.Read(ref _bytesInFlight) is > 0 and var held && held + bytes > queue.MaxBytesInFlight)
+                    await _wake.WaitAsync(stop); // a handler finishing signals it
+                await _slots.WaitAsync(stop);
+            }
             catch (OperationCanceledException) { _inFlight.TryRemove(entry.Id.ToString(), out _); throw; }
-            var task = RunOneAsync(entry, record);
+            Interlocked.Add(ref _bytesInFlight, bytes);
+            var task = RunOneAsync(entry, record, bytes);
             _running.TryAdd(task, 0);
             _ = task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    async Task RunOneAsync(StreamEntry entry, Record record)
+    async Task RunOneAsync(StreamEntry entry, Record record, long bytes)
     {
         await Task.Yield(); // the reading loop goes on at once
         try { await HandleAsync(entry, record, _handlerToken); }
@@ -231,6 +255,7 @@ public sealed class RedisStreamConsumer(
         }
         finally
         {
+            Interlocked.Add(ref _bytesInFlight, -bytes);
             _slots.Release();
             Signal();
         }

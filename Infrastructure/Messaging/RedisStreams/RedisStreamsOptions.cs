@@ -6,6 +6,11 @@ public sealed record RedisQueue(string Name)
     /// <summary>Entries read per XREADGROUP; they are handled concurrently up to <see cref="Parallelism"/>.</summary>
     public int BatchSize { get; init; } = 64;
     public int Parallelism { get; init; } = 16;
+    /// <summary>
+    /// Entries held at once are also bounded by their bodies' size (an entry past it waits for running ones to finish;
+    /// one always runs). Unbounded unless set.
+    /// </summary>
+    public long MaxBytesInFlight { get; init; } = long.MaxValue;
     /// <summary>A handler that fails is retried after BackoffBase × 2^(attempt-1), capped at BackoffMax.</summary>
     public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(60);

@@ -230,6 +230,42 @@ public sealed class RedisStreamTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_held_at_once_stay_within_the_byte_budget()
+    {
+        var publisher = new RedisStreamPublisher(_redis, _options);
+        // Random text: gzip cannot shrink it much, so each entry is about the same size as its payload.
+        for (var i = 0; i < 8; i++) await publisher.PublishAsync(new TransportProbe($"m{i}", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(30_000))));
+        var largest = (await _redis.GetDatabase().StreamRangeAsync(_options.StreamKey("probe"))).Max(e => e["body"].Length());
+        var queue = _queue with { MaxBytesInFlight = 3 * largest };
+
+        var running = 0;
+        var most = 0;
+        var release = new SemaphoreSlim(0);
+        MessageDispatch dispatch = async (_, ct) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await release.WaitAsync(ct);
+            Interlocked.Decrement(ref running);
+        };
+        _ = Task.Run(() => new RedisStreamConsumer(_redis, _options, queue, "c1", dispatch, NullLogger.Instance).RunAsync(_stop.Token));
+        for (var done = 0; done < 8; done++)
+        {
+            var expected = Math.Min(3, 8 - done);
+            await Eventually.Async(() => Task.FromResult(Volatile.Read(ref running) == expected), TimeSpan.FromSeconds(10), $"{expected} entries were not running");
+            release.Release();
+        }
+        await Eventually.Async(async () => (await Pending()).PendingMessageCount == 0, TimeSpan.FromSeconds(10), "entries stayed pending");
+        most.ShouldBe(3); // 16 slots: without the budget all eight would run at once
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
+        }
+    }
+
+    [Fact]
     public async Task Stream_lengths_are_reported_as_metrics()
     {
         var publisher = new RedisStreamPublisher(_redis, _options);
