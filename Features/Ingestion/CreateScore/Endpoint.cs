@@ -26,9 +26,9 @@ sealed class Endpoint(RedisStreamPublisher publisher) : Endpoint<Request, Respon
     public override async Task HandleAsync(Request r, CancellationToken ct)
     {
         var id = string.IsNullOrEmpty(r.Id) ? Guid.NewGuid().ToString() : r.Id;
-        var body = JsonSerializer.SerializeToNode(r with { Id = id }, Request.EventJson)!.AsObject();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var scoreEvent = new AcceptedEvent(Guid.NewGuid().ToString(), "score-create", now, EntityTypes.Score, id, JsonSerializer.SerializeToUtf8Bytes(body));
+        var body = JsonSerializer.SerializeToUtf8Bytes(r with { Id = id }, Request.EventJson);
+        var scoreEvent = new AcceptedEvent(Guid.NewGuid().ToString(), "score-create", now, EntityTypes.Score, id, body);
         await publisher.PublishAsync(new IngestBatch(HttpContext.Project().ProjectId, now, [scoreEvent]));
         await Send.OkAsync(new Response(id), ct);
     }

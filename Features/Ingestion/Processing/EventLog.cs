@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Langfuse.Infrastructure;
 using Langfuse.Features.Tracing.Tables;
+using Langfuse.Infrastructure;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Ingestion.Processing;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Langfuse.Infrastructure.Messaging.RedisStreams;
 
 /// <summary>
@@ -11,18 +9,7 @@ namespace Langfuse.Infrastructure.Messaging.RedisStreams;
 public sealed class Encoded<T>(byte[] body) where T : notnull
 {
     /// <exception cref="UndecodableMessageException">The entry is not a <typeparamref name="T"/>: it is dead-lettered at once.</exception>
-    public T Decode()
-    {
-        try
-        {
-            using var json = RedisStreamPublisher.Decode(body);
-            return JsonSerializer.Deserialize<T>(json, RedisStreamPublisher.Json) ?? throw new FormatException("body is null");
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException or NotSupportedException)
-        {
-            throw new UndecodableMessageException(e);
-        }
-    }
+    public T Decode() => RedisStreamPublisher.DecodeMessage<T>(body);
 
     /// <summary>The message as a consumer would deliver it (for tests and in-process callers).</summary>
     public static Encoded<T> Of(T message) => new(RedisStreamPublisher.Encode(message));

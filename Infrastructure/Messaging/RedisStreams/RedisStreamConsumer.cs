@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using StackExchange.Redis;
 
 namespace Langfuse.Infrastructure.Messaging.RedisStreams;
@@ -275,13 +274,6 @@ public sealed class RedisStreamConsumer(
         var id = entry.Id.ToString();
         try
         {
-            object message;
-            try { message = Decode(entry); }
-            catch (Exception e)
-            {
-                await DeadLetterAsync(entry, record.Attempts + 1, $"undecodable message: {e.Message}");
-                return;
-            }
             var attempt = record.Attempts + 1;
             try
             {
@@ -289,8 +281,9 @@ public sealed class RedisStreamConsumer(
                     entry["traceparent"].IsNullOrEmpty ? null : (string?)entry["traceparent"]);
                 activity?.SetTag("messaging.message.id", id);
                 activity?.SetTag("messaging.delivery.attempt", attempt);
-                await dispatch(message, stop);
+                await dispatch(Deliverable(entry), stop);
             }
+            // Decoding failed here or, for an entry delivered encoded, in the handler: retrying cannot help.
             catch (UndecodableMessageException e)
             {
                 await DeadLetterAsync(entry, attempt, $"undecodable message: {e.Message}");
@@ -324,14 +317,13 @@ public sealed class RedisStreamConsumer(
         finally { _inFlight.TryRemove(id, out _); }
     }
 
-    object Decode(StreamEntry entry)
+    /// <summary>What the handler receives for the entry: its message, or the message still encoded (<see cref="RedisStreamsOptions.RouteEncoded{T}"/>).</summary>
+    object Deliverable(StreamEntry entry)
     {
-        var typeName = (string?)entry["type"] ?? throw new FormatException("no type field");
-        if (!options.MessageTypes.TryGetValue(typeName, out var type)) throw new FormatException($"unknown message type {typeName}");
-        var body = (byte[]?)entry["body"] ?? throw new FormatException("no body field");
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Encoded<>)) return Activator.CreateInstance(type, body)!;
-        using var json = RedisStreamPublisher.Decode(body);
-        return JsonSerializer.Deserialize(json, type, RedisStreamPublisher.Json) ?? throw new FormatException("body is null");
+        var typeName = (string?)entry["type"];
+        if (typeName is null || !options.Deliveries.TryGetValue(typeName, out var deliver))
+            throw new UndecodableMessageException(new FormatException(typeName is null ? "no type field" : $"unknown message type {typeName}"));
+        return deliver((byte[]?)entry["body"] ?? throw new UndecodableMessageException(new FormatException("no body field")));
     }
 
     async Task DeadLetterAsync(StreamEntry entry, int attempts, string reason)

@@ -60,6 +60,17 @@ public sealed class RedisStreamPublisher(IConnectionMultiplexer redis, RedisStre
         // gzip's magic bytes can never start JSON text.
         body is [0x1f, 0x8b, ..] ? new GZipStream(new MemoryStream(body), CompressionMode.Decompress) : new MemoryStream(body);
 
+    /// <exception cref="UndecodableMessageException">The body is not a <typeparamref name="T"/> (not JSON, not gzip, or null).</exception>
+    public static T DecodeMessage<T>(byte[] body) where T : notnull
+    {
+        try
+        {
+            using var json = Decode(body);
+            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new FormatException("body is null");
+        }
+        catch (Exception e) { throw new UndecodableMessageException(e); }
+    }
+
     const int CompressAbove = 1024;
 
     /// <summary>

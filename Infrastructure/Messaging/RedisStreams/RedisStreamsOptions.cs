@@ -42,20 +42,20 @@ public sealed class RedisStreamsOptions
 
     internal Dictionary<string, RedisQueue> Queues { get; } = new();
     internal Dictionary<Type, string> Routes { get; } = new();
-    /// <summary>What the consumer hands the handler for an entry's type name: the message, or <see cref="Encoded{T}"/>.</summary>
-    internal Dictionary<string, Type> MessageTypes { get; } = new();
+    /// <summary>By an entry's type name, what the consumer hands the handler for its body: the message, or <see cref="Encoded{T}"/>.</summary>
+    internal Dictionary<string, Func<byte[], object>> Deliveries { get; } = new();
 
     /// <summary>Routes <typeparamref name="T"/> to the queue; the queue is created if it is new.</summary>
-    public RedisStreamsOptions Route<T>(RedisQueue queue) where T : notnull => Route<T>(queue, typeof(T));
+    public RedisStreamsOptions Route<T>(RedisQueue queue) where T : notnull => Route<T>(queue, body => RedisStreamPublisher.DecodeMessage<T>(body));
 
     /// <summary>Routes <typeparamref name="T"/> to the queue; its handler receives <see cref="Encoded{T}"/> and decodes it when it needs it.</summary>
-    public RedisStreamsOptions RouteEncoded<T>(RedisQueue queue) where T : notnull => Route<T>(queue, typeof(Encoded<T>));
+    public RedisStreamsOptions RouteEncoded<T>(RedisQueue queue) where T : notnull => Route<T>(queue, body => new Encoded<T>(body));
 
-    RedisStreamsOptions Route<T>(RedisQueue queue, Type delivered)
+    RedisStreamsOptions Route<T>(RedisQueue queue, Func<byte[], object> deliver)
     {
         Queues[queue.Name] = queue;
         Routes[typeof(T)] = queue.Name;
-        MessageTypes[MessageTypeName(typeof(T))] = delivered;
+        Deliveries[MessageTypeName(typeof(T))] = deliver;
         return this;
     }
 
