@@ -15,6 +15,9 @@ public static class ApiViews
     public static T As<T>(this object view) => JsonSerializer.SerializeToElement(view, ApiJson.Options).Deserialize<T>(ApiJson.Options)!;
 
     /// <summary>Langfuse stores input, output and metadata values as text and parses them back where they parse.</summary>
+    /// <summary>A row's input or output (UTF-8 text) as the API shows it.</summary>
+    public static JsonNode? ParseIfPossible(byte[]? utf8) => utf8 is null ? null : ParseIfPossible(System.Text.Encoding.UTF8.GetString(utf8));
+
     public static JsonNode? ParseIfPossible(string? text)
     {
         if (text is null) return null;

@@ -246,7 +246,7 @@ async Task<int> ReadsBenchmark()
             var id = $"trace-{i:D8}";
             var ts = start + (long)(random.NextDouble() * (end - start));
             traces.Add(new() { ProjectId = projectId, Id = id, Timestamp = ts, Name = names[random.Next(names.Length)], UserId = $"user-{random.Next(1000)}",
-                SessionId = $"session-{random.Next(10_000)}", Input = "{\"question\":\"how do I reset my password?\"}", Output = "Use the reset link on the sign-in page.",
+                SessionId = $"session-{random.Next(10_000)}", Input = "{\"question\":\"how do I reset my password?\"}"u8.ToArray(), Output = "Use the reset link on the sign-in page."u8.ToArray(),
                 Tags = [tags[random.Next(tags.Length)], tags[random.Next(tags.Length)]], Environment = "production", CreatedAt = ts, UpdatedAt = ts, FirstSeen = ts, FoldVersion = 1 });
             var n = i % 10 == 0 ? 20 : 9; // one trace in ten has 20 observations; 10 on average... 2 + 9×0.9 ≈ 10.1
             for (var o = 0; o < n; o++)
@@ -256,7 +256,7 @@ async Task<int> ReadsBenchmark()
                 var output = random.Next(10, 500);
                 observations.Add(new() { ProjectId = projectId, Id = $"{id}-o{o}", TraceId = id, Type = generation ? "GENERATION" : "SPAN", Name = generation ? "llm" : $"step-{o}",
                     ParentObservationId = o == 0 ? null : $"{id}-o0", StartTime = ts + o * 100, EndTime = ts + o * 100 + 80, Level = "DEFAULT",
-                    Input = "{\"messages\":[{\"role\":\"user\",\"content\":\"reset password\"}]}", Output = "Use the reset link.",
+                    Input = "{\"messages\":[{\"role\":\"user\",\"content\":\"reset password\"}]}"u8.ToArray(), Output = "Use the reset link."u8.ToArray(),
                     ProvidedModelName = generation ? models[random.Next(models.Length)] : null,
                     UsageKeys = generation ? ["input", "output", "total"] : [], UsageValues = generation ? [input, output, input + output] : [],
                     CostKeys = generation ? ["input", "output", "total"] : [], CostValues = generation ? [input * 1.5e-7, output * 6e-7, input * 1.5e-7 + output * 6e-7] : [],

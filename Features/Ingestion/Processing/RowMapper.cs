@@ -15,7 +15,7 @@ public sealed class RowMapper(UsageCalculator usage)
 
     public TraceRow Trace(string projectId, string id, IReadOnlyList<EventLogRow> events, long now)
     {
-        var folded = EventFolder.Fold(events, TraceImmutable, (e, body) =>
+        using var folded = EventFolder.Fold(events, TraceImmutable, (e, body) =>
         {
             body["timestamp"] ??= Values.IsoMs(e.EventTs);
             body["environment"] = Values.Environment(body["environment"]);
@@ -33,8 +33,8 @@ public sealed class RowMapper(UsageCalculator usage)
             SessionId = Values.String(s, "sessionId"),
             Release = Values.String(s, "release"),
             Version = Values.String(s, "version"),
-            Input = Values.Stringify(s["input"]),
-            Output = Values.Stringify(s["output"]),
+            Input = Values.Utf8Text(s["input"]),
+            Output = Values.Utf8Text(s["output"]),
             MetadataKeys = keys,
             MetadataValues = values,
             Tags = (s["tags"] as JsonArray)?.Select(t => t!.GetValue<string>()).ToArray() ?? [],
@@ -49,7 +49,7 @@ public sealed class RowMapper(UsageCalculator usage)
 
     public ObservationRow Observation(string projectId, string id, IReadOnlyList<EventLogRow> events, long now, IReadOnlyList<ModelPrice> projectModels)
     {
-        var folded = EventFolder.Fold(events, ObservationImmutable, (e, body) =>
+        using var folded = EventFolder.Fold(events, ObservationImmutable, (e, body) =>
         {
             var legacy = e.EventType.StartsWith("observation-", StringComparison.Ordinal);
             body["type"] = legacy ? body["type"]?.DeepClone() : ObservationType(e.EventType);
@@ -81,8 +81,8 @@ public sealed class RowMapper(UsageCalculator usage)
             Level = level,
             StatusMessage = Values.String(s, "statusMessage"),
             Version = Values.String(s, "version"),
-            Input = Values.Stringify(s["input"]),
-            Output = Values.Stringify(s["output"]),
+            Input = Values.Utf8Text(s["input"]),
+            Output = Values.Utf8Text(s["output"]),
             ProvidedModelName = model,
             InternalModelId = u.Model?.Id,
             ModelParameters = s["modelParameters"] is JsonObject mp ? mp.ToJsonString() : null,
@@ -107,7 +107,7 @@ public sealed class RowMapper(UsageCalculator usage)
 
     public ScoreRow Score(string projectId, string id, IReadOnlyList<EventLogRow> events, long now)
     {
-        var folded = EventFolder.Fold(events, ScoreImmutable, (e, body) =>
+        using var folded = EventFolder.Fold(events, ScoreImmutable, (e, body) =>
         {
             body["timestamp"] = Values.IsoMs(e.EventTs);
             body["environment"] = Values.Environment(body["environment"]);

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Langfuse.Infrastructure;
+
 namespace Langfuse.Features.Tracing.Tables;
 
 // One record per ClickHouse row; serialised snake_case as JSONEachRow both ways.
@@ -27,8 +30,11 @@ public sealed record TraceRow : IMergedRow, IProjectRow
     public string? SessionId { get; init; }
     public string? Release { get; init; }
     public string? Version { get; init; }
-    public string? Input { get; init; }
-    public string? Output { get; init; }
+    /// <inheritdoc cref="ObservationRow.Input"/>
+    [JsonConverter(typeof(Utf8StringConverter))]
+    public byte[]? Input { get; init; }
+    [JsonConverter(typeof(Utf8StringConverter))]
+    public byte[]? Output { get; init; }
     public string[] MetadataKeys { get; init; } = [];
     public string[] MetadataValues { get; init; } = [];
     public string[] Tags { get; init; } = [];
@@ -58,8 +64,14 @@ public sealed record ObservationRow : IMergedRow, IProjectRow
     public string Level { get; init; } = "DEFAULT";
     public string? StatusMessage { get; init; }
     public string? Version { get; init; }
-    public string? Input { get; init; }
-    public string? Output { get; init; }
+    /// <summary>
+    /// The text as stored (strings verbatim, anything else as JSON), held as UTF-8: inputs and outputs are most of a
+    /// row, and a round's rows wait for their insert; as .NET strings they took twice the bytes.
+    /// </summary>
+    [JsonConverter(typeof(Utf8StringConverter))]
+    public byte[]? Input { get; init; }
+    [JsonConverter(typeof(Utf8StringConverter))]
+    public byte[]? Output { get; init; }
     public string? ProvidedModelName { get; init; }
     public string? InternalModelId { get; init; }
     public string? ModelParameters { get; init; }

@@ -108,4 +108,54 @@ public sealed class ClickHouseTests(AppFixture app)
         var recorded = await gateway.QueryAsync<Count>(Sql.Trusted("SELECT count(DISTINCT version) AS c FROM schema_migrations"));
         recorded.Single().C.ShouldBe((ulong)ClickHouseMigration.Embedded().Count);
     }
+
+    /// <summary>Rows written while the insert is sent, in many sends: all arrive, in one insert.</summary>
+    [Fact]
+    public async Task An_insert_written_while_it_is_sent_stores_every_row()
+    {
+        var gateway = app.Service<ClickHouseGateway>();
+        var table = "streamed_" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} (id String, text String) ENGINE = MergeTree ORDER BY id"));
+        try
+        {
+            // ~3 MB in ~300 writes of 10 KB: far more than one send.
+            await gateway.InsertJsonEachRowAsync(table, async (body, ct) =>
+            {
+                for (var i = 0; i < 30_000; i += 100)
+                {
+                    var chunk = new List<byte>();
+                    for (var j = i; j < i + 100; j++) chunk.AddRange(System.Text.Encoding.UTF8.GetBytes($"{{\"id\":\"{j:D6}\",\"text\":\"{new string('x', 90)} \\\"quoted\\\" é\"}}\n"));
+                    await body.WriteAsync(chunk.ToArray(), ct);
+                }
+            });
+            (await gateway.QueryAsync<Count>(Sql.Trusted($"SELECT count() AS c FROM {table}"))).Single().C.ShouldBe(30_000UL);
+            (await gateway.QueryAsync<Value>(Sql.Trusted($"SELECT text AS v FROM {table} WHERE id = '029999'"))).Single().V.ShouldBe(new string('x', 90) + " \"quoted\" é");
+        }
+        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
+    }
+
+    /// <summary>
+    /// A row that cannot be written part way through an insert fails it with that row's own error, which callers
+    /// treat as the content's fault (isolating the row), not as the store's (retrying forever); nothing is stored.
+    /// </summary>
+    [Fact]
+    public async Task A_failure_to_write_the_rows_is_reported_as_itself_and_stores_nothing()
+    {
+        var gateway = app.Service<ClickHouseGateway>();
+        var table = "streamed_" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} (id String) ENGINE = MergeTree ORDER BY id"));
+        try
+        {
+            var failure = await Should.ThrowAsync<InvalidOperationException>(() => gateway.InsertJsonEachRowAsync(table, async (body, ct) =>
+            {
+                for (var i = 0; i < 200; i++)
+                    await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 100).Select(j => $"{{\"id\":\"{i}-{j}\"}}\n"))), ct);
+                throw new InvalidOperationException("row 20,000 cannot be written");
+            }));
+            failure.Message.ShouldBe("row 20,000 cannot be written");
+            Langfuse.Infrastructure.Messaging.TransientFailure.Is(failure).ShouldBeFalse();
+            (await gateway.QueryAsync<Count>(Sql.Trusted($"SELECT count() AS c FROM {table}"))).Single().C.ShouldBe(0UL);
+        }
+        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
+    }
 }
