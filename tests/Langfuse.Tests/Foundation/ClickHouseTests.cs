@@ -40,22 +40,25 @@ public sealed class ClickHouseTests(AppFixture app)
         rows.Single().V.ShouldBe(hostile);
     }
 
-    [Fact]
-    public async Task A_hostile_filter_matches_nothing_and_breaks_nothing()
+    /// <summary>Runs <paramref name="test"/> on a table of its own with the given columns, dropped afterwards.</summary>
+    async Task WithScratchTableAsync(string columns, Func<ClickHouseGateway, string, Task> test)
     {
         var gateway = app.Service<ClickHouseGateway>();
-        var table = "escape_probe_" + Guid.NewGuid().ToString("N")[..8];
-        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} (id String) ENGINE = MergeTree ORDER BY id"));
-        try
+        var table = "scratch_" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} ({columns}) ENGINE = MergeTree ORDER BY id"));
+        try { await test(gateway, table); }
+        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
+    }
+
+    [Fact]
+    public Task A_hostile_filter_matches_nothing_and_breaks_nothing() => WithScratchTableAsync("id String", async (gateway, table) =>
         {
             await gateway.ExecuteAsync(Sql.Of($"INSERT INTO {Sql.Trusted(table)} (id) VALUES ({"a"}), ({"it's"}), ({"back\\slash"})"));
             (await gateway.QueryAsync<Row>(Sql.Of($"SELECT id FROM {Sql.Trusted(table)} WHERE id = {"' OR 1=1 --"}"))).ShouldBeEmpty();
             (await gateway.QueryAsync<Row>(Sql.Of($"SELECT id FROM {Sql.Trusted(table)} WHERE id = {"it's"}"))).Single().Id.ShouldBe("it's");
             (await gateway.QueryAsync<Row>(Sql.Of($"SELECT id FROM {Sql.Trusted(table)} WHERE id = {"back\\slash"}"))).Single().Id.ShouldBe("back\\slash");
             (await gateway.QueryAsync<Count>(Sql.Trusted($"SELECT count() AS c FROM {table}"))).Single().C.ShouldBe(3UL);
-        }
-        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
-    }
+        });
 
     [Fact]
     public void Values_without_a_safe_literal_are_refused()
@@ -111,12 +114,7 @@ public sealed class ClickHouseTests(AppFixture app)
 
     /// <summary>Rows written while the insert is sent, in many sends: all arrive, in one insert.</summary>
     [Fact]
-    public async Task An_insert_written_while_it_is_sent_stores_every_row()
-    {
-        var gateway = app.Service<ClickHouseGateway>();
-        var table = "streamed_" + Guid.NewGuid().ToString("N")[..8];
-        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} (id String, text String) ENGINE = MergeTree ORDER BY id"));
-        try
+    public Task An_insert_written_while_it_is_sent_stores_every_row() => WithScratchTableAsync("id String, text String", async (gateway, table) =>
         {
             // ~3 MB in ~300 writes of 10 KB: far more than one send.
             await gateway.InsertJsonEachRowAsync(table, async (body, ct) =>
@@ -130,21 +128,14 @@ public sealed class ClickHouseTests(AppFixture app)
             });
             (await gateway.QueryAsync<Count>(Sql.Trusted($"SELECT count() AS c FROM {table}"))).Single().C.ShouldBe(30_000UL);
             (await gateway.QueryAsync<Value>(Sql.Trusted($"SELECT text AS v FROM {table} WHERE id = '029999'"))).Single().V.ShouldBe(new string('x', 90) + " \"quoted\" é");
-        }
-        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
-    }
+        });
 
     /// <summary>
     /// A row that cannot be written part way through an insert fails it with that row's own error, which callers
     /// treat as the content's fault (isolating the row), not as the store's (retrying forever); nothing is stored.
     /// </summary>
     [Fact]
-    public async Task A_failure_to_write_the_rows_is_reported_as_itself_and_stores_nothing()
-    {
-        var gateway = app.Service<ClickHouseGateway>();
-        var table = "streamed_" + Guid.NewGuid().ToString("N")[..8];
-        await gateway.ExecuteAsync(Sql.Trusted($"CREATE TABLE {table} (id String) ENGINE = MergeTree ORDER BY id"));
-        try
+    public Task A_failure_to_write_the_rows_is_reported_as_itself_and_stores_nothing() => WithScratchTableAsync("id String", async (gateway, table) =>
         {
             var failure = await Should.ThrowAsync<InvalidOperationException>(() => gateway.InsertJsonEachRowAsync(table, async (body, ct) =>
             {
@@ -155,7 +146,5 @@ public sealed class ClickHouseTests(AppFixture app)
             failure.Message.ShouldBe("row 20,000 cannot be written");
             Langfuse.Infrastructure.Messaging.TransientFailure.Is(failure).ShouldBeFalse();
             (await gateway.QueryAsync<Count>(Sql.Trusted($"SELECT count() AS c FROM {table}"))).Single().C.ShouldBe(0UL);
-        }
-        finally { await gateway.ExecuteAsync(Sql.Trusted($"DROP TABLE {table}")); }
-    }
+        });
 }
