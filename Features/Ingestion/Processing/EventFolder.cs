@@ -18,7 +18,7 @@ public static class EventFolder
     {
         public void Dispose()
         {
-            foreach (var document in Documents) document.Dispose();
+            for (var i = 0; i < Documents.Count; i++) Documents[i].Dispose();
         }
     }
 
@@ -42,7 +42,11 @@ public static class EventFolder
             if (!IsUpdate(e))
                 foreach (var key in immutableKeys)
                     if (record[key] is { } value && !fromCreates.ContainsKey(key)) fromCreates[key] = value.DeepClone();
-            foreach (var (key, value) in record.ToList())
+            // The record's values move into the state rather than being copied (a node has one parent): the copies
+            // were 4 % of the bytes the worker allocated while draining a backlog.
+            var values = record.ToList();
+            record.Clear();
+            foreach (var (key, value) in values)
                 Apply(state, key, value, immutableKeys);
         }
         // Langfuse applies an update onto the stored row, so a create's immutable values (startTime above all) stand even
@@ -52,13 +56,29 @@ public static class EventFolder
     }
 
     /// <summary>Distinct events in fold order: envelope timestamp, creates before updates, then arrival.</summary>
-    public static List<EventLogRow> InOrder(IEnumerable<EventLogRow> events) => events is IReadOnlyList<EventLogRow> { Count: 1 } one ? [one[0]] : events
-        .DistinctBy(e => e.EventId)
-        .OrderBy(e => e.EventTs)
-        .ThenBy(e => IsUpdate(e) ? 1 : 0)
-        .ThenBy(e => e.ReceivedAt)
-        .ThenBy(e => e.EventId, StringComparer.Ordinal)
-        .ToList();
+    /// <remarks>
+    /// Without LINQ's ordering iterators (3.5 % of the bytes the worker allocated while draining a backlog, for the two or
+    /// three events most entities with several have). The first of events sharing an id is kept; ids then decide ties,
+    /// so the unstable sort gives one order.
+    /// </remarks>
+    public static List<EventLogRow> InOrder(IEnumerable<EventLogRow> events)
+    {
+        if (events is IReadOnlyList<EventLogRow> { Count: 1 } one) return [one[0]];
+        var ordered = new List<EventLogRow>(events is IReadOnlyCollection<EventLogRow> known ? known.Count : 4);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+            if (seen.Add(e.EventId)) ordered.Add(e);
+        if (ordered.Count > 1) ordered.Sort(FoldOrder);
+        return ordered;
+    }
+
+    static int FoldOrder(EventLogRow a, EventLogRow b)
+    {
+        var c = a.EventTs.CompareTo(b.EventTs);
+        if (c == 0) c = (IsUpdate(a) ? 1 : 0).CompareTo(IsUpdate(b) ? 1 : 0);
+        if (c == 0) c = a.ReceivedAt.CompareTo(b.ReceivedAt);
+        return c != 0 ? c : string.CompareOrdinal(a.EventId, b.EventId);
+    }
 
     static bool IsUpdate(EventLogRow e) => e.EventType.EndsWith("-update", StringComparison.Ordinal);
 
@@ -105,10 +125,10 @@ public static class EventFolder
                 state[key] = Tags(state[key], next);
                 return;
             case "input" or "output":
-                if (IsTruthy(next)) state[key] = next!.DeepClone();
+                if (IsTruthy(next)) state[key] = next;
                 return;
             default:
-                state[key] = next?.DeepClone();
+                state[key] = next;
                 return;
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
@@ -115,9 +116,17 @@ public sealed class KnownEntities(IConnectionMultiplexer redis, EventLog eventLo
     }
 
     /// <summary>An entity's bucket (any 32-bit number; each level takes it modulo its bucket count) and fingerprint.</summary>
+    /// <remarks>The hash of the UTF-8 of type, a line feed and id, encoded into one buffer on the stack (no string is built).</remarks>
     public static (uint Bucket, int Fingerprint) Hash(string entityType, string entityId)
     {
-        var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(entityType + "\n" + entityId));
+        var most = Encoding.UTF8.GetMaxByteCount(entityType.Length + 1 + entityId.Length);
+        byte[]? rented = null;
+        var bytes = most <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(most));
+        var length = Encoding.UTF8.GetBytes(entityType, bytes);
+        bytes[length++] = (byte)'\n';
+        length += Encoding.UTF8.GetBytes(entityId, bytes[length..]);
+        var hash = XxHash3.HashToUInt64(bytes[..length]);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         return ((uint)hash, (int)(hash >> 32));
     }
 

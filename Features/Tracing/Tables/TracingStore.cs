@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using Langfuse.Infrastructure;
 using Langfuse.Infrastructure.ClickHouse;
 
 namespace Langfuse.Features.Tracing.Tables;
@@ -39,7 +39,7 @@ public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGate
 
     static async Task WriteRowsAsync<T>(Stream body, IReadOnlyCollection<T> rows, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(SendBytes + 8 * 1024);
+        using var buffer = new RentedBufferWriter(SendBytes + 8 * 1024);
         // A writer of our own ignores RowJson's encoder: it takes its own (with the default one, every quote in an input
         // and every non-ASCII character went through the escaping slow path, 3 % of the service's samples).
         using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = RowJson.Encoder });
@@ -51,7 +51,7 @@ public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGate
             buffer.Advance(1);
             if (buffer.WrittenCount < SendBytes) continue;
             await body.WriteAsync(buffer.WrittenMemory, ct);
-            buffer.ResetWrittenCount();
+            buffer.Clear();
         }
         if (buffer.WrittenCount > 0) await body.WriteAsync(buffer.WrittenMemory, ct);
     }
