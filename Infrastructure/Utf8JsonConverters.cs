@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Langfuse.Infrastructure;
@@ -39,5 +40,25 @@ public sealed class Utf8StringConverter : JsonConverter<byte[]>
         var buffer = ArrayPool<byte>.Shared.Rent(length); // unescaping never makes the text longer
         try { return buffer.AsSpan(0, reader.CopyString(buffer)).ToArray(); }
         finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+}
+
+/// <summary>JSON text as UTF-8 bytes, without the detour through a .NET string.</summary>
+public static class Utf8Json
+{
+    /// <summary>The node's JSON text exactly as <see cref="JsonNode.ToJsonString"/> writes it (default writer options), as UTF-8.</summary>
+    public static byte[] Of(JsonNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A parsed JSON string's value, unescaped from the document's own bytes.</summary>
+    public static byte[] StringValue(JsonElement text)
+    {
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(text));
+        reader.Read();
+        return Utf8StringConverter.ReadString(ref reader);
     }
 }

@@ -14,10 +14,13 @@ public static class ApiViews
     /// <summary>A view as another record of the same fields (the web app's responses reuse these views rather than mapping rows again).</summary>
     public static T As<T>(this object view) => JsonSerializer.SerializeToElement(view, ApiJson.Options).Deserialize<T>(ApiJson.Options)!;
 
-    /// <summary>Langfuse stores input, output and metadata values as text and parses them back where they parse.</summary>
-    /// <summary>A row's input or output (UTF-8 text) as the API shows it.</summary>
-    public static JsonNode? ParseIfPossible(byte[]? utf8) => utf8 is null ? null : ParseIfPossible(System.Text.Encoding.UTF8.GetString(utf8));
+    /// <summary>A row's input or output (held as UTF-8) as text.</summary>
+    public static string? Text(byte[]? utf8) => utf8 is null ? null : System.Text.Encoding.UTF8.GetString(utf8);
 
+    /// <inheritdoc cref="ParseIfPossible(string?)"/>
+    public static JsonNode? ParseIfPossible(byte[]? utf8) => ParseIfPossible(Text(utf8));
+
+    /// <summary>Langfuse stores input, output and metadata values as text and parses them back where they parse.</summary>
     public static JsonNode? ParseIfPossible(string? text)
     {
         if (text is null) return null;

@@ -66,9 +66,13 @@ public static class OtelMapper
 
     static AcceptedEvent Event(string type, long startNs, string entityType, string entityId, JsonObject body)
     {
-        var json = body.ToJsonString();
-        var id = "otel-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(type + "\n" + json)))[..32];
-        return new AcceptedEvent(id, type, startNs / 1_000_000, entityType, entityId, Encoding.UTF8.GetBytes(json));
+        var json = Infrastructure.Utf8Json.Of(body);
+        // The hash of the UTF-8 of type, a line feed and the body's JSON text: re-exported spans keep their event ids.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(type + "\n"));
+        hash.AppendData(json);
+        var id = "otel-" + Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+        return new AcceptedEvent(id, type, startNs / 1_000_000, entityType, entityId, json);
     }
 
     static string EventType(string type) => type switch

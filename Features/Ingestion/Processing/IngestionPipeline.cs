@@ -51,8 +51,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            var round = new List<Pending>();
-            var batches = new List<IngestBatch>();
+            var round = new List<(TaskCompletionSource Done, IngestBatch Batch)>();
             var budget = new RoundBudget();
             while (!budget.Spent && reader.TryRead(out var next))
             {
@@ -61,8 +60,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
                     var batch = next.Entry.Decode();
                     if (await IsLiveAsync(batch))
                     {
-                        round.Add(next);
-                        batches.Add(batch);
+                        round.Add((next.Done, batch));
                         budget.Add(batch);
                     }
                     else next.Done.TrySetResult();
@@ -74,7 +72,7 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
             if (round.Count == 0) continue;
             try
             {
-                await WriteAsync(batches, _stop.Token);
+                await WriteAsync(round.ConvertAll(taken => taken.Batch), _stop.Token);
                 foreach (var p in round) p.Done.TrySetResult();
             }
             catch (Exception e)
@@ -251,7 +249,8 @@ public sealed class IngestionPipeline(EventLog eventLog, KnownEntities known, Tr
         }
 
         // Asked of every event of every round, nearly always of an empty quarantine: no key is built then (the keys were
-        // 3 % of the bytes the worker allocated while draining a backlog).
+        // 3 % of the bytes the worker allocated while draining a backlog). A count of its own, because the dictionary's
+        // IsEmpty and Count take all its locks when it is empty.
         public bool Has(EventLogRow e) => Volatile.Read(ref _count) > 0 && _events.ContainsKey(Key(e));
         static string Key(EventLogRow e) => e.ProjectId + "\n" + e.EntityType + "\n" + e.EntityId + "\n" + e.EventId;
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -41,24 +39,13 @@ public static partial class Values
     /// <see cref="Stringify"/>'s text as UTF-8, for inputs and outputs: a parsed string is unescaped from the body's own
     /// bytes instead of being read as a .NET string (the transcoding was 9 % of the worker's allocations while draining).
     /// </summary>
-    public static byte[]? Utf8Text(JsonNode? value)
+    public static byte[]? Utf8Text(JsonNode? value) => value switch
     {
-        switch (value)
-        {
-            case null:
-                return null;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                if (!v.TryGetValue<JsonElement>(out var parsed)) return Encoding.UTF8.GetBytes(v.GetValue<string>());
-                var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(parsed));
-                reader.Read();
-                return Infrastructure.Utf8StringConverter.ReadString(ref reader);
-            default:
-                // As ToJsonString writes it (default options), without the detour through a string.
-                var buffer = new ArrayBufferWriter<byte>();
-                using (var writer = new Utf8JsonWriter(buffer)) value.WriteTo(writer);
-                return buffer.WrittenSpan.ToArray();
-        }
-    }
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String =>
+            v.TryGetValue<JsonElement>(out var parsed) ? Infrastructure.Utf8Json.StringValue(parsed) : Encoding.UTF8.GetBytes(v.GetValue<string>()),
+        _ => Infrastructure.Utf8Json.Of(value),
+    };
 
     public static string? String(JsonObject state, string key) =>
         state[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

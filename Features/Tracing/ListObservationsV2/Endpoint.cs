@@ -82,9 +82,6 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
     static long EventValidatorTime(string iso) =>
         Ingestion.EventValidator.TryParseTimestamp(iso, out var ms) ? ms : throw new ApiProblem(400, "cursor: not a cursor returned by this endpoint");
 
-    /// <summary>v2 returns input and output as the text stored (the UI parses it).</summary>
-    static string? Text(byte[]? utf8) => utf8 is null ? null : System.Text.Encoding.UTF8.GetString(utf8);
-
     static JsonObject View(ObservationRow o, HashSet<string> fields, bool expandMetadata, Func<string, Models.ModelPrice?> models, TraceContext? trace)
     {
         var full = ApiViews.ObservationNode(o, models);
@@ -101,7 +98,7 @@ sealed class Endpoint(ClickHouseGateway clickHouse, LatestRows latestRows, Traci
             view["isRootObservation"] = o.ParentObservationId is null;
         }
         if (fields.Contains("time")) Copy("completionStartTime", "createdAt", "updatedAt");
-        if (fields.Contains("io")) { view["input"] = Text(o.Input); view["output"] = Text(o.Output); }
+        if (fields.Contains("io")) { view["input"] = ApiViews.Text(o.Input); view["output"] = ApiViews.Text(o.Output); } // as stored: the UI parses it
         if (fields.Contains("metadata"))
             view["metadata"] = new JsonObject(o.MetadataKeys.Zip(o.MetadataValues).Select(kv =>
                 KeyValuePair.Create(kv.First, (JsonNode?)(expandMetadata || kv.Second.Length <= 200 ? kv.Second : kv.Second[..200]))));

@@ -152,4 +152,20 @@ public sealed class OtelMappingTests
         var span = Span(new() { ["gen_ai.request.model"] = "gpt-4o" });
         OtelMapper.ToEvents([span]).Events.Select(e => e.EventId).ShouldBe(OtelMapper.ToEvents([span]).Events.Select(e => e.EventId));
     }
+
+    /// <summary>
+    /// An event's id is the hash of its type, a line feed and its body's JSON text: the event log keeps ids across
+    /// versions, so a span exported again after an upgrade must still be recognised as the same event.
+    /// </summary>
+    [Fact]
+    public void An_event_id_is_the_hash_of_its_type_and_body()
+    {
+        foreach (var e in OtelMapper.ToEvents([Span(new() { ["gen_ai.request.model"] = "gpt-4o", ["input.value"] = "ünïcödé \"quoted\" 🦆" })]).Events)
+        {
+            var text = JsonNode.Parse(e.Body)!.ToJsonString();
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(e.Type + "\n" + text));
+            e.EventId.ShouldBe("otel-" + Convert.ToHexStringLower(hash)[..32]);
+            System.Text.Encoding.UTF8.GetString(e.Body).ShouldBe(text);
+        }
+    }
 }
