@@ -47,11 +47,15 @@ public sealed class Utf8StringConverter : JsonConverter<byte[]>
 public static class Utf8Json
 {
     /// <summary>The node's JSON text exactly as <see cref="JsonNode.ToJsonString"/> writes it (default writer options), as UTF-8.</summary>
+    /// <remarks>
+    /// Written into a rented array and copied out once: a growing <see cref="ArrayBufferWriter{T}"/> (the writer asks for
+    /// room to escape every character of each string) was 9.6 % of the bytes the worker allocated while draining a backlog.
+    /// </remarks>
     public static byte[] Of(JsonNode node)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        using var buffer = new RentedBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory.ToArray();
     }
 
     /// <summary>A parsed JSON string's value, unescaped from the document's own bytes.</summary>

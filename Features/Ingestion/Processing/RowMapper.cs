@@ -12,6 +12,10 @@ public sealed class RowMapper(UsageCalculator usage)
     static readonly HashSet<string> TraceImmutable = ["id", "timestamp", "environment"];
     static readonly HashSet<string> ObservationImmutable = ["id", "traceId", "startTime", "environment"];
     static readonly HashSet<string> ScoreImmutable = ["id", "timestamp", "traceId", "environment"];
+    // What each record below always sets, in that order (see EventFolder.Fold).
+    static readonly string[] TraceRecordKeys = ["timestamp", "environment"];
+    static readonly string[] ObservationRecordKeys = ["type", "startTime", "environment"];
+    static readonly string[] ScoreRecordKeys = ["timestamp", "environment"];
 
     public TraceRow Trace(string projectId, string id, IReadOnlyList<EventLogRow> events, long now)
     {
@@ -20,7 +24,7 @@ public sealed class RowMapper(UsageCalculator usage)
             body["timestamp"] ??= Values.IsoMs(e.EventTs);
             body["environment"] = Values.Environment(body["environment"]);
             return body;
-        });
+        }, TraceRecordKeys);
         var s = folded.State;
         var (keys, values) = Values.Metadata(s);
         return new TraceRow
@@ -56,7 +60,7 @@ public sealed class RowMapper(UsageCalculator usage)
             body["startTime"] ??= Values.IsoMs(e.EventTs);
             body["environment"] = legacy ? "default" : Values.Environment(body["environment"]);
             return body;
-        });
+        }, ObservationRecordKeys);
         var s = folded.State;
         var (keys, values) = Values.Metadata(s);
         var start = Values.Time(s, "startTime") ?? events[0].EventTs;
@@ -112,7 +116,7 @@ public sealed class RowMapper(UsageCalculator usage)
             body["timestamp"] = Values.IsoMs(e.EventTs);
             body["environment"] = Values.Environment(body["environment"]);
             return body;
-        });
+        }, ScoreRecordKeys);
         var s = folded.State;
         var (keys, values) = Values.Metadata(s);
         var value = s["value"];

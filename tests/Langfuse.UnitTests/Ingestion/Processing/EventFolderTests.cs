@@ -91,4 +91,46 @@ public sealed class EventFolderTests
             Fold(only).ToJsonString().ShouldBe(Fold(only, nothing).ToJsonString());
         }
     }
+
+    [Fact]
+    public void A_body_folds_to_what_its_parsed_text_holds_whatever_its_names_look_like()
+    {
+        // Usual names, an escaped usual name, a name no body schema has, a JSON null and nested values: the state is
+        // the body as System.Text.Json reads it.
+        const string body = """{"name":"a","\u0069nput":"q","x-custom":{"k":[1,{"n":null}]},"level":null,"tags":["t"],"version":"1"}""";
+        var only = new EventLogRow("p", "observation", "o-1", "e1", "span-create", 1, 0, System.Text.Encoding.UTF8.GetBytes(body));
+        var state = Fold(only);
+        state.ToJsonString().ShouldBe("""{"name":"a","input":"q","x-custom":{"k":[1,{"n":null}]},"level":null,"tags":["t"],"version":"1"}""");
+        state.ContainsKey("level").ShouldBeTrue();
+    }
+
+    [Fact]
+    public void A_body_with_a_name_twice_fails_its_fold_as_System_Text_Json_does()
+    {
+        var twice = new EventLogRow("p", "observation", "o-1", "e1", "span-create", 1, 0, """{"name":"a","name":"b"}"""u8.ToArray());
+        Should.Throw<ArgumentException>(() => Fold(twice));
+    }
+
+    [Theory]
+    [InlineData("""{"name":"a"}""")]
+    [InlineData("""{"environment":"prod","name":"a","type":null}""")]
+    [InlineData("""{"type":"SPAN","startTime":"2026-01-01T00:00:00Z","environment":"x"}""")]
+    public void Room_made_for_the_records_keys_changes_nothing_in_the_fold(string body)
+    {
+        static JsonObject Record(EventLogRow _, JsonObject b)
+        {
+            b["type"] = "GENERATION";
+            b["startTime"] ??= "2026-02-02T00:00:00Z";
+            b["environment"] = "default";
+            return b;
+        }
+        var create = new EventLogRow("p", "observation", "o-1", "e1", "generation-create", 1, 0, System.Text.Encoding.UTF8.GetBytes(body));
+        var update = Event("e2", "generation-update", 2, new { output = "o" });
+        foreach (var events in new[] { new[] { create }, new[] { create, update } })
+        {
+            using var plain = EventFolder.Fold(events, Immutable, Record);
+            using var roomy = EventFolder.Fold(events, Immutable, Record, ["type", "startTime", "environment"]);
+            roomy.State.ToJsonString().ShouldBe(plain.State.ToJsonString());
+        }
+    }
 }
