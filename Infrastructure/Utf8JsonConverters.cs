@@ -17,6 +17,17 @@ public sealed class RawJsonConverter : JsonConverter<byte[]>
     public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.String) return Utf8StringConverter.ReadString(ref reader);
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.HasValueSequence)
+        {
+            // The serializer hands a converter its whole value in one buffer, and the opening token's span starts the
+            // value in it: skipping to the closing token (which checks the JSON) measures it, and the bytes are copied
+            // once. Parsing it into a document to copy its text was 10.6 % of the bytes the worker allocated while
+            // draining a backlog.
+            ref readonly var first = ref MemoryMarshal.GetReference(reader.ValueSpan);
+            var start = reader.TokenStartIndex;
+            if (!reader.TrySkip()) throw new JsonException("the value is incomplete");
+            return MemoryMarshal.CreateReadOnlySpan(in first, checked((int)(reader.BytesConsumed - start))).ToArray();
+        }
         using var value = JsonDocument.ParseValue(ref reader);
         return JsonMarshal.GetRawUtf8Value(value.RootElement).ToArray();
     }

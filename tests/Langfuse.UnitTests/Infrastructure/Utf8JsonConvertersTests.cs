@@ -41,4 +41,33 @@ public sealed class Utf8JsonConvertersTests
         var plain = JsonSerializer.Serialize(new { projectId = "p", entityType = "trace", entityId = "t", eventId = "e", eventType = "trace-create", eventTs = 1, receivedAt = 2, body = "{}" }, Web);
         Encoding.UTF8.GetString(JsonSerializer.Deserialize<EventLogRow>(plain, Web)!.Body).ShouldBe("{}");
     }
+
+    [Fact]
+    public void Bodies_read_back_as_written_from_a_stream_that_splits_them_across_buffers()
+    {
+        // Bodies of every size around the reader's buffer (the serializer reads a stream 16 KB at a time), with
+        // whitespace, escapes, arrays and nesting: each reads back byte for byte.
+        var bodies = Enumerable.Range(0, 60).Select(i => (i % 3) switch
+        {
+            0 => "{ \"n\" : " + i + ", \"s\":\"" + new string('x', i * 700) + "\\\"\" }",
+            1 => Body,
+            _ => "[1, {\"a\": [true, null, {\"b\": \"\\u00e9\"}]}, " + new string(' ', i * 300) + "2]",
+        }).ToList();
+        var json = new StringBuilder("{\"projectId\":\"p\",\"receivedAtMs\":1,\"events\":[");
+        for (var i = 0; i < bodies.Count; i++)
+            json.Append(i > 0 ? "," : "").Append($"{{\"eventId\":\"e{i}\",\"type\":\"trace-create\",\"timestampMs\":1,\"entityType\":\"trace\",\"entityId\":\"t\",\"body\":{bodies[i]}}}");
+        json.Append("]}");
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json.ToString()));
+        var batch = JsonSerializer.Deserialize<IngestBatch>(stream, Web)!;
+        batch.Events.Select(e => Encoding.UTF8.GetString(e.Body)).ShouldBe(bodies);
+    }
+
+    [Theory]
+    [InlineData("""{"body":{"a":1""")]
+    [InlineData("""{"body":{"a":}}""")]
+    [InlineData("""{"body":[1,2}""")]
+    public void A_broken_body_fails_the_entry(string json) =>
+        Should.Throw<JsonException>(() => JsonSerializer.Deserialize<BodyOnly>(json, Web));
+
+    sealed record BodyOnly([property: System.Text.Json.Serialization.JsonConverter(typeof(Langfuse.Infrastructure.RawJsonConverter))] byte[] Body);
 }
