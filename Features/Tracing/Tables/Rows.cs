@@ -6,13 +6,13 @@ namespace Langfuse.Features.Tracing.Tables;
 // One record per ClickHouse row; serialised snake_case as JSONEachRow both ways.
 // Times are epoch milliseconds (ClickHouse 18.16 has no DateTime64).
 
-/// <summary>A merged row: deleted rows stay as tombstones until ClickHouse merges them away.</summary>
 /// <summary>A row stored per project.</summary>
 public interface IProjectRow
 {
     string ProjectId { get; }
 }
 
+/// <summary>A merged row: deleted rows stay as tombstones until ClickHouse merges them away.</summary>
 public interface IMergedRow
 {
     string Id { get; }

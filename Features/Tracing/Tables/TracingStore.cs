@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Langfuse.Infrastructure;
 using Langfuse.Infrastructure.ClickHouse;
 
@@ -23,7 +25,21 @@ public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGate
         // ClickHouse reads \" and raw UTF-8 as it reads \u0022 and \u00e9, and these rows never reach HTML: relaxed
         // escaping writes fewer bytes for ClickHouse to parse and skips the default encoder's slow path.
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // An omitted field takes its column's default, which for these tables (no DEFAULT expressions) is what the
+        // nulls and empty arrays said: NULL for a Nullable column, [] for an array. ClickHouse takes in an insert at a
+        // cost per byte; the nulls and empty arrays were ~40 % of an observation row's bytes in the benchmark.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyArrays } },
     };
+
+    /// <summary>Leaves out empty arrays (not byte arrays: those are text, and empty text is not NULL).</summary>
+    static void OmitEmptyArrays(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object) return;
+        foreach (var property in type.Properties)
+            if (property.PropertyType.IsArray && property.PropertyType != typeof(byte[]))
+                property.ShouldSerialize = static (_, value) => value is not Array { Length: 0 };
+    }
     /// <summary>fold_version of a deletion marker: higher than any fold can reach, so no late event revives the row.</summary>
     public const ulong Tombstone = 1UL << 62;
 
