@@ -41,7 +41,55 @@ public sealed class Utf8StringConverter : JsonConverter<byte[]>
 {
     public override byte[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadString(ref reader);
 
-    public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options) => WriteString(writer, value);
+
+    static readonly SearchValues<byte> NeedEscaping = SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+    static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
+
+    /// <summary>
+    /// The text as a JSON string, escaping only what JSON requires (quote, backslash, control characters) and passing
+    /// every other byte through. The writer's own escaping goes through its encoder a character at a time at each quote,
+    /// and these strings are mostly JSON (event bodies, inputs, outputs): it was 10 % of the worker's CPU samples while
+    /// draining a backlog. For ClickHouse rows: ClickHouse reads the escapes the same, and the text never reaches HTML.
+    /// </summary>
+    internal static void WriteString(Utf8JsonWriter writer, ReadOnlySpan<byte> text)
+    {
+        var length = text.Length + 2;
+        for (var rest = text; rest.IndexOfAny(NeedEscaping) is var i and >= 0; rest = rest[(i + 1)..])
+            length += rest[i] is (byte)'"' or (byte)'\\' or (byte)'\n' or (byte)'\r' or (byte)'\t' ? 1 : 5;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var output = rented.AsSpan(0, length);
+            output[0] = (byte)'"';
+            var at = 1;
+            for (var rest = text; ;)
+            {
+                var i = rest.IndexOfAny(NeedEscaping);
+                if (i < 0) { rest.CopyTo(output[at..]); at += rest.Length; break; }
+                rest[..i].CopyTo(output[at..]);
+                at += i;
+                output[at++] = (byte)'\\';
+                switch (rest[i])
+                {
+                    case (byte)'"' or (byte)'\\': output[at++] = rest[i]; break;
+                    case (byte)'\n': output[at++] = (byte)'n'; break;
+                    case (byte)'\r': output[at++] = (byte)'r'; break;
+                    case (byte)'\t': output[at++] = (byte)'t'; break;
+                    default:
+                        "u00"u8.CopyTo(output[at..]);
+                        output[at + 3] = Hex[rest[i] >> 4];
+                        output[at + 4] = Hex[rest[i] & 0xf];
+                        at += 5;
+                        break;
+                }
+                rest = rest[(i + 1)..];
+            }
+            output[at] = (byte)'"';
+            writer.WriteRawValue(output, skipInputValidation: true);
+        }
+        finally { ArrayPool<byte>.Shared.Return(rented); }
+    }
 
     internal static byte[] ReadString(ref Utf8JsonReader reader)
     {

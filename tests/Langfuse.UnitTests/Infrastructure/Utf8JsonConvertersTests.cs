@@ -1,4 +1,5 @@
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Langfuse.Features.Ingestion;
 using Langfuse.Features.Ingestion.Processing;
@@ -70,4 +71,32 @@ public sealed class Utf8JsonConvertersTests
         Should.Throw<JsonException>(() => JsonSerializer.Deserialize<BodyOnly>(json, Web));
 
     sealed record BodyOnly([property: System.Text.Json.Serialization.JsonConverter(typeof(Langfuse.Infrastructure.RawJsonConverter))] byte[] Body);
+
+    public static TheoryData<string> Texts => new()
+    {
+        "",
+        "plain",
+        Body,
+        "\"",
+        "\\",
+        "ends with a backslash \\",
+        "line\nbreak\r\nand\ttab",
+        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\u007f",
+        "emoji 🦆, ünïcödé, 中文, <script>&amp;</script>, \u2028",
+        new string('"', 500) + new string('x', 70_000),
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void Text_held_as_bytes_is_written_as_a_JSON_string_that_reads_back_the_same(string text)
+    {
+        var row = new EventLogRow("p", "trace", "t-1", "e-1", "trace-create", 1, 2, Encoding.UTF8.GetBytes(text));
+        var json = JsonSerializer.Serialize(row, Web);
+        JsonDocument.Parse(json).RootElement.GetProperty("body").GetString().ShouldBe(text);
+        // What JSON requires is escaped, nothing else: each quote and backslash takes one byte more, everything else
+        // (non-ASCII, HTML characters) goes as it is.
+        if (!text.Any(char.IsControl))
+            JsonMarshal.GetRawUtf8Value(JsonDocument.Parse(json).RootElement.GetProperty("body")).Length
+                .ShouldBe(2 + Encoding.UTF8.GetByteCount(text) + text.Count(c => c is '"' or '\\'));
+    }
 }
