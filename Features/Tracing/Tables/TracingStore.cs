@@ -40,6 +40,7 @@ public sealed class TracingStore([FromKeyedServices("ingestion")] ClickHouseGate
             if (property.PropertyType.IsArray && property.PropertyType != typeof(byte[]))
                 property.ShouldSerialize = static (_, value) => value is not Array { Length: 0 };
     }
+
     /// <summary>fold_version of a deletion marker: higher than any fold can reach, so no late event revives the row.</summary>
     public const ulong Tombstone = 1UL << 62;
 
