@@ -21,8 +21,6 @@ using Langfuse.Infrastructure.Telemetry;
 using Serilog;
 using Wolverine;
 
-Langfuse.Infrastructure.NativeHeap.LimitArenas();
-
 // Regexes that users write (JSON Schema patterns) run under this limit unless they set their own.
 AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", Langfuse.Infrastructure.Validation.UserRegex.DefaultTimeout);
 
