@@ -56,40 +56,44 @@ public sealed class Utf8StringConverter : JsonConverter<byte[]>
     {
         var length = text.Length + 2;
         for (var rest = text; rest.IndexOfAny(NeedEscaping) is var i and >= 0; rest = rest[(i + 1)..])
-            length += rest[i] is (byte)'"' or (byte)'\\' or (byte)'\n' or (byte)'\r' or (byte)'\t' ? 1 : 5;
+            length += ShortEscape(rest[i]) != 0 ? 1 : 5;
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var output = rented.AsSpan(0, length);
             output[0] = (byte)'"';
             var at = 1;
-            for (var rest = text; ;)
+            var rest = text;
+            for (int i; (i = rest.IndexOfAny(NeedEscaping)) >= 0; rest = rest[(i + 1)..])
             {
-                var i = rest.IndexOfAny(NeedEscaping);
-                if (i < 0) { rest.CopyTo(output[at..]); at += rest.Length; break; }
                 rest[..i].CopyTo(output[at..]);
                 at += i;
                 output[at++] = (byte)'\\';
-                switch (rest[i])
+                if (ShortEscape(rest[i]) is var letter and not 0) output[at++] = letter;
+                else
                 {
-                    case (byte)'"' or (byte)'\\': output[at++] = rest[i]; break;
-                    case (byte)'\n': output[at++] = (byte)'n'; break;
-                    case (byte)'\r': output[at++] = (byte)'r'; break;
-                    case (byte)'\t': output[at++] = (byte)'t'; break;
-                    default:
-                        "u00"u8.CopyTo(output[at..]);
-                        output[at + 3] = Hex[rest[i] >> 4];
-                        output[at + 4] = Hex[rest[i] & 0xf];
-                        at += 5;
-                        break;
+                    "u00"u8.CopyTo(output[at..]);
+                    output[at + 3] = Hex[rest[i] >> 4];
+                    output[at + 4] = Hex[rest[i] & 0xf];
+                    at += 5;
                 }
-                rest = rest[(i + 1)..];
             }
-            output[at] = (byte)'"';
+            rest.CopyTo(output[at..]);
+            output[^1] = (byte)'"';
             writer.WriteRawValue(output, skipInputValidation: true);
         }
         finally { ArrayPool<byte>.Shared.Return(rented); }
     }
+
+    /// <summary>The letter of a byte's two-character escape (\" \\ \n \r \t), or 0 for one written as \u00XX.</summary>
+    static byte ShortEscape(byte b) => b switch
+    {
+        (byte)'"' or (byte)'\\' => b,
+        (byte)'\n' => (byte)'n',
+        (byte)'\r' => (byte)'r',
+        (byte)'\t' => (byte)'t',
+        _ => 0,
+    };
 
     internal static byte[] ReadString(ref Utf8JsonReader reader)
     {
